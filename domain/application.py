@@ -1,0 +1,576 @@
+"""The use cases: register a matter, perform an act on a case, read a case and its history.
+
+``CaseService`` is the application (in the ``eventsourcing`` sense): it loads aggregates,
+calls one act, saves the events in one transaction, and retries when another writer got there
+first. It knows nothing of HTTP, SQL or Kafka; the store is chosen by the ``env`` it is given.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import secrets
+import string
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, ClassVar, Protocol
+from uuid import UUID, uuid4
+
+from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import (
+    IntegrityError,
+    JSONTranscoder,
+    MapperDeserialisationError,
+    ProcessRecorder,
+    Tracking,
+    Transcoding,
+)
+from eventsourcing.utils import get_topic
+
+from domain import access
+from domain.acts import DEFAULT_RULES, SYSTEM, Act, Actor, Rules
+from domain.calendar import china_date
+from domain.case_events import CaseEvent
+from domain.case_events import Registered as RegisteredEvent
+from domain.chain import ChainReport, verify_chain
+from domain.classification import Category, Channel
+from domain.command_cache import CommandCache
+from domain.errors import DomainError, forbidden, invalid, not_found, refuse
+from domain.index import (
+    PetitionerFile,
+    SerialNumber,
+    external_case_id,
+    petitioner_file_id,
+    petitioner_keys,
+    serial_index_id,
+)
+from domain.petition import Petition
+from domain.units import UNIT_EVENT_TYPES, Directory, Tier, Unit, UnitRecord, tier_of_code
+
+SAVE_ATTEMPTS = 5
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...
+
+
+class DateAsISO(Transcoding):
+    type = date
+    name = "date_iso"
+
+    def encode(self, obj: date) -> str:
+        return obj.isoformat()
+
+    def decode(self, data: str) -> date:
+        return date.fromisoformat(data)
+
+
+@dataclass(frozen=True)
+class Registration:
+    """The facts of a newly received matter, as a gateway hands them over."""
+
+    channel: str
+    category: str
+    division_code: str
+    subject: str
+    content: str
+    matter_kind: str
+    petitioners: list[dict[str, str]] = field(default_factory=list)
+    anonymous: bool = False
+    people_count: int = 1
+    representatives: int = 0
+    signatures: int = 0
+    accused_unit_id: str | None = None
+    accused_persons: list[str] = field(default_factory=list)
+    external_id: str | None = None
+    same_matter_as: UUID | None = None
+    new_facts: bool = False
+    major: bool = False
+    occurred_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Registered:
+    case: Petition
+    created: bool
+    query_code: str | None
+    position: int | None
+
+
+# The act name used over the API → (method on Petition, whether it needs the case open).
+ACTS: dict[str, str] = {
+    "transfer": "transfer",
+    "assign": "assign",
+    "route": "route",
+    "inform": "inform",
+    "accept": "accept",
+    "object": "object",
+    "objection-decision": "decide_objection",
+    "decline": "decline",
+    "extend": "extend",
+    "answer": "answer",
+    "serve": "serve",
+    "review-request": "request_review",
+    "review": "review",
+    "recheck-request": "request_recheck",
+    "hearing": "hold_hearing",
+    "recheck": "recheck",
+    "urge": "urge",
+    "evaluate": "evaluate",
+    "leader": "assign_leader",
+    "conclude": "conclude",
+}
+
+
+def _code_generator(length: int) -> str:
+    return "".join(secrets.choice(string.digits) for _ in range(length))
+
+
+class CaseService(Application[UUID]):
+    """Every case action of every tier, recorded in one shared history."""
+
+    name = "xinfang"
+    env: ClassVar[dict[str, str]] = {
+        "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+        "SQLITE_DBNAME": ":memory:",
+    }
+
+    def __init__(
+        self,
+        env: dict[str, str] | None = None,
+        *,
+        clock: Clock,
+        rules: Rules = DEFAULT_RULES,
+        pepper: bytes = b"xinfang",
+        directory_refresh_seconds: float = 1.0,
+        codes: Callable[[int], str] = _code_generator,
+        command_cache_size: int = 10_000,
+    ) -> None:
+        super().__init__(env)
+        self.clock = clock
+        self.rules = rules
+        self.pepper = pepper
+        self.codes = codes
+        self._cache: CommandCache[Petition] = CommandCache(command_cache_size)
+        self._directory = Directory()
+        self._directory_position = 0
+        self._directory_lock = threading.Lock()
+        self._directory_checked = 0.0
+        self._directory_refresh = directory_refresh_seconds
+        self._unit_topics = [get_topic(t) for t in UNIT_EVENT_TYPES]
+        self.refresh_directory(force=True)
+
+    def construct_recorder(self) -> ProcessRecorder:
+        """A process recorder: an application recorder that can also record, in the same
+        transaction as new events, how far an upstream source (a Kafka partition) was read."""
+        return self.factory.process_recorder()
+
+    def save_tracked(self, *aggregates: Aggregate, tracking: Tracking | None) -> list[Any]:
+        """Save events and an upstream position atomically (exactly-once consumption)."""
+        processing = ProcessingEvent[UUID](tracking=tracking)
+        processing.collect_events(*aggregates)
+        recordings = self._record(processing)
+        self._notify(recordings)
+        return recordings
+
+    def upstream_position(self, source: str) -> int | None:
+        """How far ``source`` has been consumed, as recorded with the events it produced."""
+        return self.recorder.max_tracking_id(source)
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        transcoder.register(DateAsISO())
+
+    # ------------------------------------------------------------ directory
+    @property
+    def directory(self) -> Directory:
+        self.refresh_directory()
+        return self._directory
+
+    def refresh_directory(self, *, force: bool = False) -> None:
+        """Fold unit events recorded since the last look, here or by other processes."""
+        now = time.monotonic()
+        if not force and now - self._directory_checked < self._directory_refresh:
+            return
+        with self._directory_lock:
+            top = self.recorder.max_notification_id() or 0
+            while self._directory_position < top:
+                batch = self.recorder.select_notifications(
+                    start=self._directory_position,
+                    limit=1000,
+                    stop=top,
+                    topics=self._unit_topics,
+                    inclusive_of_start=False,
+                )
+                for notification in batch:
+                    self._directory.apply(self.mapper.to_domain_event(notification))
+                if len(batch) < 1000:
+                    break
+                self._directory_position = batch[-1].id
+            self._directory_position = max(self._directory_position, top)
+            self._directory_checked = now
+
+    def register_units(self, records: Sequence[UnitRecord], actor: Actor = SYSTEM) -> None:
+        """Add units to the directory (in dependency order), one transaction."""
+        directory = self.directory
+        staged = Directory(list(directory))
+        units: list[Unit] = []
+        now = self.clock.now()
+        for record in records:
+            staged.check_new(record)
+            staged.add(record)
+            units.append(Unit.register(record, actor.official_id, now))
+        self._save_units(units)
+
+    def change_superior(self, unit_id: str, superior_id: str | None, actor: Actor = SYSTEM) -> None:
+        self.directory.get(unit_id)
+        self._directory.check_superior(unit_id, superior_id)
+        unit: Unit = self.repository.get(Unit.create_id(unit_id))
+        unit.change_superior(superior_id, actor.official_id, self.clock.now())
+        self._save_units([unit])
+
+    def merge_unit(self, unit_id: str, successor_id: str, actor: Actor = SYSTEM) -> None:
+        """Art.24: after a merger the successor inherits the unit's cases and deadlines."""
+        self.directory.get(unit_id)
+        successor = self.directory.current(successor_id)
+        # A merger into a merged unit or into itself would leave cases with no live holder.
+        if not successor.active or successor.unit_id == unit_id:
+            raise invalid("UNIT_INACTIVE", unit_id=successor_id)
+        unit: Unit = self.repository.get(Unit.create_id(unit_id))
+        unit.merge_into(successor_id, actor.official_id, self.clock.now())
+        self._save_units([unit])
+
+    def _save_units(self, units: list[Unit]) -> None:
+        events = [e for u in units for e in u.pending_events]
+        self.save(*units)
+        with self._directory_lock:
+            for event in events:
+                self._directory.apply(event)
+
+    # ---------------------------------------------------------- registration
+    def register(
+        self, actor: Actor, reg: Registration, tracking: Tracking | None = None
+    ) -> Registered:
+        """登记: register a matter; detect repeats, level-skipping and re-raised facts.
+
+        With ``tracking`` (an intake message's position) the position is recorded in the same
+        transaction as the case, so a redelivered message registers nothing twice.
+        """
+        access.check_role(actor, "register")
+        if reg.external_id:
+            case_id = external_case_id(reg.external_id)
+            existing = self._find(case_id)
+            if existing is not None:
+                # The same external id must not reveal a case the caller may not see.
+                access.check_visible(actor, existing, self.directory)
+                self._record_position(tracking)
+                return Registered(existing, False, None, None)
+        else:
+            case_id = uuid4()
+        for _ in range(SAVE_ATTEMPTS):
+            try:
+                return self._register_once(actor, reg, case_id, tracking)
+            except IntegrityError:
+                if reg.external_id:
+                    existing = self._find(case_id)
+                    if existing is not None:
+                        access.check_visible(actor, existing, self.directory)
+                        self._record_position(tracking)
+                        return Registered(existing, False, None, None)
+        raise refuse("CONCURRENT_UPDATE")
+
+    def _record_position(self, tracking: Tracking | None) -> None:
+        """Advance an upstream position with no events (a duplicate or refused message)."""
+        if tracking is None:
+            return
+        with contextlib.suppress(IntegrityError):  # already recorded: seen before
+            self.recorder.insert_events([], tracking=tracking)
+
+    def _register_once(
+        self, actor: Actor, reg: Registration, case_id: UUID, tracking: Tracking | None
+    ) -> Registered:
+        directory = self.directory
+        now = self.clock.now()
+        act = Act(actor, reg.occurred_at or now, now, directory, self.rules)
+        tier_of_code(reg.division_code)  # validates the code before anything else
+        keys = petitioner_keys(reg.petitioners, self.pepper) if not reg.anonymous else []
+        files = [self._petitioner_file(k, now) for k in keys]
+        earlier = self._earlier_same_matter(files, reg)
+        open_case = next((c for c in earlier if not c.concluded), None)
+        rechecked = next((c for c in earlier if c.rechecked), None)
+        repeat_of = open_case or rechecked
+        code = self.codes(8)
+        serial = self._serial(reg, act)
+        case = Petition.register(
+            act,
+            case_id=case_id,
+            serial_number=serial,
+            channel=reg.channel,
+            category=reg.category,
+            division_code=reg.division_code,
+            subject=reg.subject,
+            content=reg.content,
+            matter_kind=reg.matter_kind,
+            petitioners=reg.petitioners,
+            anonymous=reg.anonymous,
+            people_count=reg.people_count,
+            representatives=reg.representatives,
+            signatures=reg.signatures,
+            accused_unit_id=reg.accused_unit_id,
+            accused_persons=reg.accused_persons,
+            external_id=reg.external_id,
+            level_skipping=self._level_skipping(actor, reg, open_case),
+            repeat_of=str(repeat_of.id) if repeat_of else None,
+            query_code_hash=query_code_hash(case_id, code),
+            major=reg.major,
+        )
+        to_save: list[Aggregate] = [case, SerialNumber.issue(serial, case_id, now)]
+        for f in files:
+            f.file(case_id, reg.matter_kind, reg.division_code, now)
+            to_save.append(f)
+        if repeat_of is not None:
+            repeat_of.link_repeat(
+                Act(
+                    actor,
+                    max(act.occurred_at, repeat_of.last_occurred_at),
+                    now,
+                    directory,
+                    self.rules,
+                ),
+                repeat_case_id=str(case_id),
+            )
+            to_save.append(repeat_of)
+            if open_case is not None:
+                # Art.19: while the matter is being handled, the same matter is not accepted anew.
+                case.decline(act, reason="重复信访：同一事项正在办理中，不予受理（第十九条）")
+            else:
+                # Art.36: after a recheck the same facts and reasons are not accepted again.
+                case.refuse_reacceptance(act, original_case_id=str(repeat_of.id))
+        recordings = self.save_tracked(*to_save, tracking=tracking)
+        position = recordings[-1].notification.id if recordings else None
+        return Registered(case, True, code, position)
+
+    def _petitioner_file(self, key: str, now: datetime) -> PetitionerFile:
+        try:
+            file: PetitionerFile = self.repository.get(petitioner_file_id(key))
+            return file
+        except AggregateNotFoundError:
+            return PetitionerFile.open(key, now)
+
+    def _earlier_same_matter(
+        self, files: list[PetitionerFile], reg: Registration
+    ) -> list[Petition]:
+        if reg.same_matter_as is not None:
+            linked = self._find(reg.same_matter_as)
+            return [linked] if linked is not None else []
+        if reg.new_facts:
+            return []  # new facts or reasons make a new matter (Art.36)
+        ids: list[UUID] = []
+        for f in files:
+            ids.extend(i for i in f.same_matter(reg.matter_kind, reg.division_code) if i not in ids)
+        cases = [c for c in (self._find(i) for i in ids) if c is not None]
+        return sorted(cases, key=lambda c: c.received_at, reverse=True)
+
+    def _level_skipping(self, actor: Actor, reg: Registration, open_case: Petition | None) -> bool:
+        """越级访: a visit received more than one tier above where the matter belongs (Art.20).
+        A village matter belongs to its township (villages are not organs); a matter already
+        being handled belongs to the tier handling it."""
+        if reg.channel != Channel.VISIT.value:
+            return False
+        receiving = self._directory.get(actor.unit_id).tier
+        home = tier_of_code(reg.division_code)
+        if home is Tier.VILLAGE:
+            home = Tier.TOWNSHIP
+        if open_case is not None:
+            for unit_id in access.involved_units(open_case):
+                unit = self._directory.find(unit_id)
+                if unit is not None and unit.tier.rank < home.rank:
+                    home = unit.tier
+        return home.rank - receiving.rank > 1
+
+    def _serial(self, reg: Registration, act: Act) -> str:
+        day = china_date(act.occurred_at).strftime("%Y%m%d")
+        return f"{reg.division_code[:6]}{day}{self.codes(6)}"
+
+    # ----------------------------------------------------------------- acts
+    def perform(
+        self,
+        case_id: UUID,
+        actor: Actor,
+        action: str,
+        occurred_at: datetime | None = None,
+        **params: Any,
+    ) -> tuple[Petition, int | None]:
+        """Perform one act on a case as ``actor``; returns the case and its store position."""
+        if action not in ACTS:
+            raise not_found("UNKNOWN_ACTION", action=action)
+        access.check_role(actor, action)
+        method_name = ACTS[action]
+        fresh = False
+        for _ in range(SAVE_ATTEMPTS):
+            cached = None if fresh else self._cache.take(case_id)
+            case = cached if cached is not None else self._get(case_id)
+            try:
+                self._apply(case, actor, method_name, occurred_at, params)
+            except DomainError:
+                if cached is None:
+                    raise
+                fresh = True  # decided on a cached state: re-check on a fresh read
+                continue
+            try:
+                recordings = self.save(case)
+            except IntegrityError:
+                self._cache.evict(case_id)
+                fresh = True
+                continue
+            self._cache.put(case_id, case)
+            return case, (recordings[-1].notification.id if recordings else None)
+        raise refuse("CONCURRENT_UPDATE")
+
+    def _apply(
+        self,
+        case: Petition,
+        actor: Actor,
+        method_name: str,
+        occurred_at: datetime | None,
+        params: dict[str, Any],
+    ) -> None:
+        directory = self.directory
+        access.check_visible(actor, case, directory)
+        now = self.clock.now()
+        # "Now" never precedes the case's last act, which a desk clock up to CLOCK_SKEW
+        # ahead may have stamped.
+        when = occurred_at or max(now, case.last_occurred_at)
+        getattr(case, method_name)(Act(actor, when, now, directory, self.rules), **params)
+
+    # -------------------------------------------------------------- queries
+    def case(self, case_id: UUID, actor: Actor, as_of: datetime | None = None) -> Petition:
+        case = self._get(case_id) if as_of is None else self._as_of(case_id, as_of)
+        access.check_visible(actor, case, self.directory)
+        self._record_accusation_read(case, actor, "case")
+        return case
+
+    def history(
+        self, case_id: UUID, actor: Actor, as_of: datetime | None = None
+    ) -> list[CaseEvent]:
+        events = [e for e in self.events.get(case_id) if as_of is None or e.timestamp <= as_of]
+        if not events:
+            raise not_found()
+        case = _fold(events)
+        access.check_visible(actor, case, self.directory)
+        self._record_accusation_read(self._get(case_id), actor, "history")
+        return events
+
+    def track(self, serial_number: str, query_code: str) -> Petition:
+        """A petitioner's own view, reached with the serial number and the query code."""
+        try:
+            entry: SerialNumber = self.repository.get(serial_index_id(serial_number))
+        except AggregateNotFoundError:
+            raise not_found() from None
+        case = self._get(entry.case_id)
+        if not secrets.compare_digest(case.query_code_hash, query_code_hash(case.id, query_code)):
+            raise forbidden("QUERY_CODE_INVALID")
+        return case
+
+    def evaluate_by_petitioner(
+        self, serial_number: str, query_code: str, satisfaction: str, comment: str = ""
+    ) -> Petition:
+        case = self.track(serial_number, query_code)
+        petitioner = Actor("petitioner", "信访人", case.received_by, frozenset({"admin"}), "")
+        result, _ = self.perform(
+            case.id, petitioner, "evaluate", satisfaction=satisfaction, comment=comment
+        )
+        return result
+
+    def verify(self, case_id: UUID) -> ChainReport:
+        return verify_chain(str(case_id), self._decoded_events(case_id))
+
+    def _decoded_events(self, case_id: UUID) -> Iterator[Any]:
+        """The case's stored events, decoded one by one: an event that no longer decodes (its
+        cipher text or JSON was altered) stands as a broken link at its version, so tampering
+        is reported, not raised."""
+        for stored in self.recorder.select_events(case_id):
+            try:
+                yield self.mapper.to_domain_event(stored)
+            except MapperDeserialisationError:
+                yield _Undecodable(stored.originator_version)
+
+    def case_ids(self, batch: int = 1000) -> Iterator[UUID]:
+        """Every case id, in store order (for verification and rebuilds)."""
+        topic = get_topic(RegisteredEvent)
+        start = 0
+        while True:
+            batch_rows = self.recorder.select_notifications(
+                start=start, limit=batch, topics=[topic], inclusive_of_start=False
+            )
+            for n in batch_rows:
+                yield n.originator_id
+            if len(batch_rows) < batch:
+                return
+            start = batch_rows[-1].id
+
+    # -------------------------------------------------------------- helpers
+    def _get(self, case_id: UUID) -> Petition:
+        try:
+            case = self.repository.get(case_id)
+        except AggregateNotFoundError:
+            raise not_found() from None
+        if not isinstance(case, Petition):
+            raise not_found()
+        return case
+
+    def _find(self, case_id: UUID) -> Petition | None:
+        try:
+            return self._get(case_id)
+        except DomainError:
+            return None
+
+    def _as_of(self, case_id: UUID, as_of: datetime) -> Petition:
+        events = [e for e in self.events.get(case_id) if e.timestamp <= as_of]
+        if not events:
+            raise not_found()
+        return _fold(events)
+
+    def _record_accusation_read(self, case: Petition, actor: Actor, purpose: str) -> None:
+        """Access to accusations is itself recorded (domain.md §7)."""
+        if case.category != Category.ACCUSATION.value or actor.official_id in (
+            "system",
+            "petitioner",
+        ):
+            return
+        for _ in range(SAVE_ATTEMPTS):
+            fresh = self._get(case.id)
+            now = self.clock.now()
+            occurred = max(now, fresh.last_occurred_at)
+            fresh.record_view(
+                Act(actor, occurred, max(now, occurred), self._directory, self.rules),
+                purpose=purpose,
+            )
+            try:
+                self.save(fresh)
+                return
+            except IntegrityError:
+                continue
+
+
+@dataclass(frozen=True)
+class _Undecodable:
+    """Stands for a stored event that cannot be read back; it links to nothing."""
+
+    originator_version: int
+    prev_hash: None = None
+
+
+def query_code_hash(case_id: UUID, code: str) -> str:
+    return hashlib.sha256(f"{case_id}:{code}".encode()).hexdigest()
+
+
+def _fold(events: Sequence[Any]) -> Petition:
+    aggregate: Any = None
+    for event in events:
+        aggregate = event.mutate(aggregate)
+    return aggregate  # type: ignore[no-any-return]

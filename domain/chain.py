@@ -1,0 +1,81 @@
+"""Tamper evidence: each case event carries the digest of the event before it.
+
+The digest is a SHA-256 over a canonical JSON rendering of the event's fields (its class name,
+originator, version, times, actor and payload). Changing any stored event breaks the link held
+by the next one; ``verify_chain`` finds the first break. The digest of a case's last event is
+published with every event on the topic, so outside systems hold witnesses of the heads.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import Enum
+from typing import Any
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+GENESIS = "0" * 64
+
+
+def event_id(originator_id: UUID | str, version: int) -> UUID:
+    """The id of a stored event, the same in the history, on the topic and in citations:
+    deterministic, so a re-published event keeps its id and consumers can drop duplicates."""
+    return uuid5(NAMESPACE_URL, f"{originator_id}:{version}")
+
+
+def _canonical(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, UUID):
+        return str(value)
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, dict):
+        return {str(k): _canonical(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_canonical(v) for v in value]
+    return value
+
+
+def event_digest(event: Any) -> str:
+    """SHA-256 of the event's canonical form (its class name and every field)."""
+    body = {"type": type(event).__qualname__, **_canonical(dict(vars(event)))}
+    text = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    """The result of checking one case's chain."""
+
+    case_id: str
+    events: int
+    ok: bool
+    head: str
+    broken_at_version: int | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "case_id": self.case_id,
+            "events": self.events,
+            "ok": self.ok,
+            "head": self.head,
+            "broken_at_version": self.broken_at_version,
+        }
+
+
+def verify_chain(case_id: str, events: Iterable[Any]) -> ChainReport:
+    """Recompute every digest and check each event names its predecessor's."""
+    previous = GENESIS
+    count = 0
+    for event in events:
+        count += 1
+        if getattr(event, "prev_hash", None) != previous:
+            return ChainReport(case_id, count, False, previous, event.originator_version)
+        previous = event_digest(event)
+    return ChainReport(case_id, count, True, previous)

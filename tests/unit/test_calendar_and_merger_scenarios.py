@@ -1,0 +1,214 @@
+"""Scenarios 18-20 (domain.md §8): anonymous letters, merged units, the holiday calendar."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from domain.errors import DomainError
+from domain.units import UnitKind, UnitRecord
+from tests.scenario_support import (
+    COUNTY_BUREAU,
+    COUNTY_GOV,
+    TOWN_1,
+    TOWN_2,
+    World,
+    official,
+    refusal,
+)
+
+
+# --------------------------------------------------------------- scenario 18
+def test_an_anonymous_letter_is_never_late_for_an_acceptance_notice(world: World) -> None:
+    case_id = world.transferred(day=1, anonymous=True, petitioners=[])
+    world.on(40)
+    world.act(case_id, TOWN_1, "accept", path="6")
+
+    steps = {s.deadline.step: s.status for s in world.statuses(case_id, on=100)}
+    assert "accept" not in steps and "inform" not in steps
+    assert steps["transfer"] == "met"
+
+
+def test_an_anonymous_letter_received_directly_carries_no_duty_to_inform(world: World) -> None:
+    world.on(0)
+    case_id = world.register(by=TOWN_1, anonymous=True, petitioners=[])
+
+    assert not [s for s in world.statuses(case_id, on=100) if s.deadline.step == "inform"]
+    with pytest.raises(DomainError) as excinfo:
+        world.act(case_id, TOWN_1, "inform")
+    assert refusal(excinfo) == "INFORM_NOT_REQUIRED"
+
+
+def test_a_named_letter_received_directly_must_be_answered_with_a_notice_in_15_days(
+    world: World,
+) -> None:
+    world.on(0)
+    case_id = world.register(by=TOWN_1)
+
+    inform = world.status(case_id, "inform", on=16)
+    assert (inform.status, inform.deadline.unit_id) == ("missed", TOWN_1)
+
+
+def test_an_anonymous_matter_cannot_be_evaluated(world: World) -> None:
+    case_id = world.transferred(day=1, anonymous=True, petitioners=[])
+    world.on(2)
+    world.act(case_id, TOWN_1, "accept", path="6")
+    world.on(5)
+    world.act(case_id, TOWN_1, "answer", outcome="explained", opinion="已公开答复。")
+
+    with pytest.raises(DomainError) as excinfo:
+        world.act(case_id, COUNTY_BUREAU, "evaluate", satisfaction="satisfied")
+
+    assert refusal(excinfo) == "ANONYMOUS_CANNOT_EVALUATE"
+
+
+# --------------------------------------------------------------- scenario 19
+SUCCESSOR = "330106003-gov"
+
+
+def merge_town_1(world: World) -> None:
+    world.service.register_units(
+        [UnitRecord(SUCCESSOR, "转塘新区管委会", UnitKind.GOVERNMENT, "330106003000", COUNTY_GOV)]
+    )
+    world.service.merge_unit(TOWN_1, SUCCESSOR)
+
+
+def successor_official() -> object:
+    from domain.acts import Actor
+
+    return Actor(
+        f"{SUCCESSOR}/official",
+        "转塘新区工作人员",
+        SUCCESSOR,
+        frozenset({"handler", "registrar"}),
+        "330106003",
+    )
+
+
+def test_officials_of_a_merged_unit_can_no_longer_act_on_its_cases(world: World) -> None:
+    case_id = world.transferred(to=TOWN_1, day=1)
+    merge_town_1(world)
+    world.on(5)
+
+    with pytest.raises(DomainError) as refused:
+        world.act(case_id, TOWN_1, "accept", path="6")
+
+    assert refusal(refused) == "NOT_HOLDER"
+
+
+def test_the_successor_of_a_merged_unit_accepts_its_pending_case(world: World) -> None:
+    case_id = world.transferred(to=TOWN_1, day=1)
+    accept_due = world.status(case_id, "accept").deadline.due
+    merge_town_1(world)
+    world.on(5)
+
+    case = world.act(case_id, successor_official(), "accept", path="6")  # type: ignore[arg-type]
+
+    assert case.accepted_by == SUCCESSOR
+    accept = world.status(case_id, "accept")
+    assert (accept.status, accept.deadline.due) == ("met", accept_due)
+
+
+def test_the_successor_answers_within_the_running_deadline_of_the_merged_unit(
+    world: World,
+) -> None:
+    case_id = world.accepted(by=TOWN_1, day=2)
+    answer_due = world.status(case_id, "answer").deadline.due
+    merge_town_1(world)
+    world.on(40)
+
+    case = world.act(
+        case_id,
+        successor_official(),  # type: ignore[arg-type]
+        "answer",
+        outcome="supported",
+        opinion="予以支持。",
+    )
+
+    assert case.answered_by == SUCCESSOR
+    answer = world.status(case_id, "answer")
+    assert (answer.status, answer.deadline.due) == ("met", answer_due)
+
+
+def test_a_unit_not_succeeding_the_holder_still_cannot_act(world: World) -> None:
+    case_id = world.accepted(by=TOWN_1, day=2)
+    merge_town_1(world)
+    world.on(10)
+
+    with pytest.raises(DomainError) as excinfo:
+        world.act(case_id, official(TOWN_2), "answer", outcome="supported", opinion="予以支持。")
+
+    assert excinfo.value.code in ("NOT_HOLDER", "OUT_OF_JURISDICTION")
+
+
+def test_nothing_can_be_transferred_to_a_merged_unit_the_successor_receives_it(
+    world: World,
+) -> None:
+    merge_town_1(world)
+    case_id = world.transferred(to=TOWN_1, day=1)
+
+    assert world.case(case_id).holder_unit_id == SUCCESSOR
+
+
+# --------------------------------------------------------------- scenario 20
+NATIONAL_DAY = [date(2026, 10, d) for d in range(1, 8)]
+
+
+@pytest.fixture
+def holiday_world(make_world: Callable[..., World], tmp_path: Path) -> World:
+    calendar = tmp_path / "holidays.json"
+    calendar.write_text(
+        json.dumps(
+            {
+                "holidays": [d.isoformat() for d in NATIONAL_DAY],
+                "workdays": ["2026-10-10"],
+            }
+        ),
+        encoding="utf-8",
+    )
+    return make_world(holidays_file=str(calendar))
+
+
+def test_a_deadline_falling_on_a_holiday_moves_to_the_next_working_day(
+    holiday_world: World,
+) -> None:
+    world = holiday_world
+    world.on(date(2026, 9, 16))  # + 15 days = 1 October, National Day
+    case_id = world.register()
+
+    transfer = world.status(case_id, "transfer")
+    assert transfer.deadline.due == date(2026, 10, 8)
+    world.on(date(2026, 10, 8))
+    world.act(case_id, COUNTY_BUREAU, "transfer", to_unit_id=TOWN_1)
+    assert world.status(case_id, "transfer").status == "met"
+
+
+def test_without_the_calendar_the_same_transfer_is_late(world: World) -> None:
+    world.on(date(2026, 9, 16))
+    case_id = world.register()
+    world.on(date(2026, 10, 8))
+    world.act(case_id, COUNTY_BUREAU, "transfer", to_unit_id=TOWN_1)
+
+    transfer = world.status(case_id, "transfer")
+    assert transfer.deadline.due == date(2026, 10, 1)
+    assert (transfer.status, transfer.days_late) == ("missed", 7)
+
+
+def test_objection_days_skip_holidays_and_count_an_exchanged_weekend_workday(
+    holiday_world: World,
+) -> None:
+    world = holiday_world
+    world.on(date(2026, 9, 29))
+    case_id = world.register()
+    world.on(date(2026, 9, 30))
+    world.act(case_id, COUNTY_BUREAU, "transfer", to_unit_id=TOWN_1)
+
+    # 8, 9 October, Saturday 10 October (worked in exchange), 12 and 13 October.
+    assert world.status(case_id, "objection").deadline.due == date(2026, 10, 13)
+    world.on(date(2026, 10, 13))
+    case = world.act(case_id, TOWN_1, "object", reason="不属于本单位职责")
+    assert case.objection_pending

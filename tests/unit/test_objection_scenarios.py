@@ -1,0 +1,124 @@
+"""Scenario 16 (domain.md §8): 5 working days to object, and the bureau decides (Art.23, 24)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from domain.case_state import Stage
+from domain.errors import DomainError
+from tests.scenario_support import (
+    COUNTY_BUREAU,
+    COUNTY_GOV,
+    COUNTY_HRSS,
+    TOWN_1,
+    TOWN_2,
+    World,
+    refusal,
+)
+
+FRIDAY = date(2026, 7, 3)
+NEXT_FRIDAY = date(2026, 7, 10)
+MONDAY_AFTER = date(2026, 7, 13)
+
+
+def transferred_on_friday(world: World) -> object:
+    world.on(date(2026, 7, 1))
+    case_id = world.register()
+    world.on(FRIDAY)
+    world.act(case_id, COUNTY_BUREAU, "transfer", to_unit_id=TOWN_1)
+    return case_id
+
+
+def objected_next_friday(world: World) -> object:
+    case_id = transferred_on_friday(world)
+    world.on(NEXT_FRIDAY)
+    world.act(case_id, TOWN_1, "object", reason="该事项属于区人力社保局职责")
+    return case_id
+
+
+def test_objection_on_the_next_friday_is_within_5_working_days(world: World) -> None:
+    case_id = objected_next_friday(world)
+
+    case = world.case(case_id)
+    assert case.stage == Stage.OBJECTION_PENDING
+    assert world.status(case_id, "objection").status == "used"
+
+
+def test_objection_on_the_monday_after_is_out_of_time(world: World) -> None:
+    case_id = transferred_on_friday(world)
+    world.on(MONDAY_AFTER)
+
+    with pytest.raises(DomainError) as excinfo:
+        world.act(case_id, TOWN_1, "object", reason="不属于本单位职责")
+
+    assert refusal(excinfo) == "OBJECTION_WINDOW_EXPIRED"
+    assert excinfo.value.details["last_day"] == NEXT_FRIDAY.isoformat()
+
+
+def test_objection_window_closes_after_the_fifth_working_day(world: World) -> None:
+    case_id = transferred_on_friday(world)
+
+    assert world.status(case_id, "objection", on=NEXT_FRIDAY).status == "open"
+    assert world.status(case_id, "objection", on=MONDAY_AFTER).status == "closed"
+
+
+def test_the_objecting_unit_keeps_the_materials_until_the_bureau_agrees(world: World) -> None:
+    case_id = objected_next_friday(world)
+
+    case = world.case(case_id)
+    assert case.holder_unit_id == TOWN_1
+    with pytest.raises(DomainError) as excinfo:
+        world.act(case_id, COUNTY_BUREAU, "transfer", to_unit_id=TOWN_2)
+    assert refusal(excinfo) == "NOT_HOLDER"
+    with pytest.raises(DomainError) as excinfo:
+        world.act(case_id, TOWN_1, "accept", path="6")
+    assert refusal(excinfo) == "OBJECTION_PENDING"
+
+
+def test_materials_go_back_to_the_bureau_once_it_agrees(world: World) -> None:
+    case_id = objected_next_friday(world)
+    world.on(MONDAY_AFTER)
+
+    case = world.act(case_id, COUNTY_BUREAU, "objection-decision", agreed=True)
+
+    assert case.holder_unit_id == COUNTY_BUREAU
+    assert case.stage == Stage.REGISTERED
+    again = world.act(case_id, COUNTY_BUREAU, "transfer", to_unit_id=COUNTY_HRSS)
+    assert again.holder_unit_id == COUNTY_HRSS
+
+
+def test_when_the_bureau_disagrees_the_unit_must_handle_the_matter(world: World) -> None:
+    case_id = objected_next_friday(world)
+    world.on(MONDAY_AFTER)
+
+    case = world.act(case_id, COUNTY_BUREAU, "objection-decision", agreed=False)
+
+    assert case.holder_unit_id == TOWN_1
+    assert case.stage == Stage.AWAITING_ACCEPTANCE
+    accepted = world.act(case_id, TOWN_1, "accept", path="6")
+    assert accepted.accepted_by == TOWN_1
+
+
+def test_the_common_superior_may_name_the_competent_unit(world: World) -> None:
+    case_id = objected_next_friday(world)
+    world.on(MONDAY_AFTER)
+
+    case = world.act(
+        case_id, COUNTY_GOV, "objection-decision", agreed=True, competent_unit_id=COUNTY_HRSS
+    )
+
+    assert case.holder_unit_id == COUNTY_HRSS
+
+
+def test_a_unit_that_is_neither_the_bureau_nor_the_common_superior_cannot_decide(
+    world: World,
+) -> None:
+    case_id = objected_next_friday(world)
+    world.on(MONDAY_AFTER)
+
+    with pytest.raises(DomainError) as excinfo:
+        world.act(case_id, COUNTY_HRSS, "objection-decision", agreed=True)
+
+    assert refusal(excinfo) == "OBJECTION_WRONG_DECIDER"

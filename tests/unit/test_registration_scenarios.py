@@ -1,0 +1,209 @@
+"""Scenarios 10-12 (domain.md §8): repeats and level-skipping, representatives, accusations."""
+
+from __future__ import annotations
+
+import pytest
+
+from domain.acts import SYSTEM
+from domain.case_events import AccusationViewed
+from domain.errors import DomainError, NotFound
+from tests.scenario_support import (
+    CITY_BUREAU,
+    CITY_DI,
+    COUNTY_BUREAU,
+    COUNTY_DI,
+    COUNTY_GOV,
+    COUNTY_HRSS,
+    PROVINCE_BUREAU,
+    TOWN_1,
+    TOWN_2,
+    VILLAGE_1,
+    World,
+    official,
+    refusal,
+)
+
+
+# --------------------------------------------------------------- scenario 10
+def case_open_at_the_county(world: World) -> object:
+    """Registered by the county bureau on day 0, transferred to the county HRSS bureau."""
+    return world.transferred(to=COUNTY_HRSS, day=1, matter_kind="social_insurance")
+
+
+def test_the_same_matter_brought_to_the_city_while_open_at_the_county_is_a_repeat(
+    world: World,
+) -> None:
+    original = case_open_at_the_county(world)
+    world.on(5)
+
+    repeat = world.registered(by=CITY_BUREAU, channel="visit", matter_kind="social_insurance").case
+
+    assert repeat.repeat_of == str(original)
+    assert repeat.concluded and repeat.conclusion == "declined"
+    assert repeat.accepted_at is None
+    assert str(repeat.id) in world.case(original).repeats
+
+
+def test_a_visit_one_tier_above_the_handling_unit_is_not_level_skipping(world: World) -> None:
+    case_open_at_the_county(world)
+    world.on(5)
+
+    repeat = world.registered(by=CITY_BUREAU, channel="visit", matter_kind="social_insurance").case
+
+    assert repeat.level_skipping is False
+
+
+def test_the_same_visit_at_the_province_is_level_skipping(world: World) -> None:
+    original = case_open_at_the_county(world)
+    world.on(5)
+
+    repeat = world.registered(
+        by=PROVINCE_BUREAU, channel="visit", matter_kind="social_insurance"
+    ).case
+
+    assert repeat.level_skipping is True
+    assert repeat.repeat_of == str(original)
+    assert repeat.conclusion == "declined"
+
+
+def test_the_open_case_itself_stays_open_with_its_handling_unit(world: World) -> None:
+    original = case_open_at_the_county(world)
+    world.on(5)
+    world.registered(by=CITY_BUREAU, channel="visit", matter_kind="social_insurance")
+
+    case = world.case(original)
+    assert not case.concluded
+    assert case.holder_unit_id == COUNTY_HRSS
+
+
+# --------------------------------------------------------------- scenario 11
+def test_a_visit_with_6_representatives_is_refused_and_nothing_is_recorded(world: World) -> None:
+    top = world.top()
+
+    with pytest.raises(DomainError) as excinfo:
+        world.register(channel="visit", people_count=40, representatives=6)
+
+    assert refusal(excinfo) == "TOO_MANY_REPRESENTATIVES"
+    assert world.top() == top
+
+
+def test_a_visit_with_5_representatives_is_registered_as_collective(world: World) -> None:
+    case = world.registered(channel="visit", people_count=40, representatives=5).case
+
+    assert case.representatives == 5
+    assert case.collective
+
+
+def test_a_joint_letter_with_60_signatures_is_registered(world: World) -> None:
+    case = world.registered(channel="letter", people_count=60, signatures=60).case
+
+    assert case.signatures == 60
+    assert not case.concluded
+
+
+# --------------------------------------------------------------- scenario 12
+def accusation_against_town_1(world: World) -> object:
+    world.on(0)
+    return world.register(
+        category="accusation",
+        accused_unit_id=TOWN_1,
+        accused_persons=["李四"],
+        matter_kind="misconduct",
+        subject="反映街道干部违规发放补偿款",
+    )
+
+
+@pytest.mark.parametrize("action", ["transfer", "assign"])
+@pytest.mark.parametrize("target", [TOWN_1, VILLAGE_1])
+def test_an_accusation_is_never_sent_to_the_accused_unit_or_below_it(
+    world: World, action: str, target: str
+) -> None:
+    case_id = accusation_against_town_1(world)
+    world.on(1)
+    params = {"due_on": world.day(30)} if action == "assign" else {}
+
+    with pytest.raises(DomainError) as excinfo:
+        world.act(case_id, COUNTY_BUREAU, action, to_unit_id=target, **params)
+
+    assert refusal(excinfo) == "ACCUSATION_TO_ACCUSED_UNIT"
+    assert world.case(case_id).holder_unit_id == COUNTY_BUREAU
+
+
+def test_an_accusation_goes_to_the_county_discipline_inspection(world: World) -> None:
+    case_id = accusation_against_town_1(world)
+    world.on(1)
+
+    case = world.act(
+        case_id, COUNTY_BUREAU, "route", channel="discipline_inspection", to_unit_id=COUNTY_DI
+    )
+
+    assert case.holder_unit_id == COUNTY_DI
+    world.on(3)
+    accepted = world.act(case_id, COUNTY_DI, "accept")
+    assert accepted.accepted_by == COUNTY_DI
+
+
+@pytest.mark.parametrize("unit", [TOWN_1, VILLAGE_1])
+def test_the_accused_units_officials_cannot_learn_the_accusation_exists(
+    world: World, unit: str
+) -> None:
+    case_id = accusation_against_town_1(world)
+    top = world.top()
+    accused = official(unit)
+
+    with pytest.raises(NotFound):
+        world.service.case(case_id, accused)
+    with pytest.raises(NotFound):
+        world.service.history(case_id, accused)
+    with pytest.raises(NotFound):
+        world.service.perform(case_id, accused, "accept")
+    assert world.top() == top
+
+
+def test_another_township_sees_no_accusation_outside_its_area(world: World) -> None:
+    case_id = accusation_against_town_1(world)
+
+    with pytest.raises(DomainError) as excinfo:
+        world.service.case(case_id, official(TOWN_2))
+
+    assert refusal(excinfo) == "OUT_OF_JURISDICTION"
+
+
+def test_reading_an_accusation_is_itself_recorded(world: World) -> None:
+    case_id = accusation_against_town_1(world)
+
+    world.service.case(case_id, official(COUNTY_DI))
+
+    last = world.service.history(case_id, SYSTEM)[-1]
+    assert isinstance(last, AccusationViewed)
+    assert last.actor["unit_id"] == COUNTY_DI
+
+
+def test_a_bureau_under_the_accused_government_can_still_route_the_accusation_it_received(
+    world: World,
+) -> None:
+    world.on(0)
+    case_id = world.register(
+        category="accusation", accused_unit_id=COUNTY_GOV, matter_kind="misconduct"
+    )
+    world.on(1)
+
+    case = world.act(
+        case_id, COUNTY_BUREAU, "route", channel="discipline_inspection", to_unit_id=CITY_DI
+    )
+
+    assert case.holder_unit_id == CITY_DI
+    for unit in (COUNTY_GOV, COUNTY_HRSS, TOWN_1):
+        with pytest.raises(NotFound):
+            world.service.case(case_id, official(unit))
+
+
+def test_a_matter_submitted_twice_with_one_external_id_is_registered_once(world: World) -> None:
+    first = world.registered(external_id="12345-2026-000001")
+    top = world.top()
+
+    again = world.registered(external_id="12345-2026-000001")
+
+    assert first.created and not again.created
+    assert again.case.id == first.case.id
+    assert world.top() == top
