@@ -1,0 +1,340 @@
+"""Reading the ledger: who may see which rows, the filters of a 台账, paging and the CSV export.
+
+Every query takes the caller's ``Scope`` (jurisdiction, units they answer for, accusations
+hidden from them) and ``today``: "overdue" and warning levels are decided on that day, never
+stored.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any
+
+from domain.acts import Actor
+from domain.case_state import Stage
+from domain.classification import Category
+from domain.deadlines import Deadline
+from domain.errors import forbidden, invalid
+from domain.units import Directory, area_prefix
+from projections.db import ViewDatabase
+
+STAGE_LABELS = {
+    Stage.REGISTERED: "已登记待转送",
+    Stage.AWAITING_ACCEPTANCE: "待受理",
+    Stage.OBJECTION_PENDING: "异议待定",
+    Stage.HANDLING: "办理中",
+    Stage.ANSWERED: "已答复",
+    Stage.REVIEWING: "复查中",
+    Stage.REVIEWED: "已复查",
+    Stage.RECHECKING: "复核中",
+    Stage.CONCLUDED: "已办结",
+}
+STEP_LABELS = {
+    "transfer": "转送",
+    "inform": "告知",
+    "accept": "受理",
+    "answer": "答复",
+    "assigned_report": "交办办结报告",
+    "review": "复查",
+    "recheck": "复核",
+    "objection": "异议期",
+    "review_request": "复查申请期",
+    "recheck_request": "复核申请期",
+}
+DUTY_STEPS = ("transfer", "inform", "accept", "answer", "assigned_report", "review", "recheck")
+CATEGORY_LABELS = {"suggestion": "建议意见类", "accusation": "检举控告类", "appeal": "申诉求决类"}
+CHANNEL_LABELS = {
+    "letter": "来信",
+    "visit": "来访",
+    "phone": "电话",
+    "web": "网上",
+    "wechat": "微信",
+    "fax": "传真",
+}
+WARNING_LABELS = {
+    "normal": "正常",
+    "warning": "提醒",
+    "alert": "预警",
+    "severe": "告急",
+    "overdue": "超期",
+}
+PREFIX_LENGTHS = (2, 4, 6, 9, 12)
+MAX_PAGE = 1000
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a caller may see: their jurisdiction (``None`` = everything, for admins), the units
+    they answer for, and the accused units whose accusations are hidden from them (their own
+    unit and every unit above it: Art.30, 46)."""
+
+    jurisdiction: str | None
+    unit_ids: tuple[str, ...]
+    hidden_accused: tuple[str, ...]
+
+    @classmethod
+    def of(cls, actor: Actor, directory: Directory) -> Scope:
+        hidden = [actor.unit_id]
+        units = [actor.unit_id]
+        if actor.unit_id in directory:
+            hidden.extend(a.unit_id for a in directory.ancestors(actor.unit_id))
+            # Art.24: a successor answers for the cases of the units merged into it.
+            units.extend(
+                r.unit_id
+                for r in directory
+                if r.successor_id and directory.current(r.unit_id).unit_id == actor.unit_id
+            )
+        jurisdiction = None if "admin" in actor.roles else actor.jurisdiction
+        return cls(jurisdiction, tuple(units), tuple(dict.fromkeys(hidden)))
+
+    def covers(self, prefix: str) -> bool:
+        """May the caller look at the whole area ``prefix``?"""
+        if self.jurisdiction is None:
+            return True
+        return bool(self.jurisdiction) and prefix.startswith(self.jurisdiction)
+
+    def check_covers(self, prefix: str) -> None:
+        if not self.covers(prefix):
+            raise forbidden("OUT_OF_JURISDICTION", jurisdiction=self.jurisdiction, area=prefix)
+
+    def hidden_clause(self, column: str = "accused_unit_id") -> tuple[str, list[Any]]:
+        marks = ", ".join(["%s"] * len(self.hidden_accused))
+        return f"{column} NOT IN ({marks})", list(self.hidden_accused)
+
+
+def code_range(prefix: str) -> tuple[str, str]:
+    """All 12-digit codes starting with ``prefix``, as a range an index can serve."""
+    return prefix.ljust(12, "0"), prefix.ljust(12, "9")
+
+
+def check_prefix(prefix: str) -> str:
+    """A division prefix of 2, 4, 6, 9 or 12 digits; a full code is cut to its area."""
+    if not prefix.isdigit() or len(prefix) not in PREFIX_LENGTHS:
+        raise invalid(
+            "DIVISION_PREFIX_INVALID", "区划代码前缀应为2、4、6、9或12位数字", value=prefix
+        )
+    return area_prefix(prefix) if len(prefix) == 12 else prefix
+
+
+@dataclass(frozen=True)
+class LedgerFilter:
+    """The filters of a 台账 listing (all optional)."""
+
+    unit_id: str | None = None  # cases the unit holds or held
+    division: str | None = None  # a division-code prefix
+    status: str | None = None  # "open" | "concluded"
+    stage: str | None = None
+    step: str | None = None  # has an undone duty of this step
+    category: str | None = None
+    overdue: bool | None = None  # has an undone duty past its day
+    repeat: bool | None = None  # a repeat petition, or repeated by later ones
+    level_skipping: bool | None = None
+    leader_owned: bool | None = None
+    limit: int = 50
+    offset: int = 0
+
+    def check(self) -> None:
+        if self.division is not None and (not self.division.isdigit() or len(self.division) > 12):
+            raise invalid("DIVISION_PREFIX_INVALID", "区划代码前缀应为数字", value=self.division)
+        if self.status is not None and self.status not in ("open", "concluded"):
+            raise invalid("FILTER_INVALID", "筛选条件无效", field="status", value=self.status)
+        if self.stage is not None and self.stage not in STAGE_LABELS:
+            raise invalid("FILTER_INVALID", "筛选条件无效", field="stage", value=self.stage)
+        if self.step is not None and self.step not in DUTY_STEPS:
+            raise invalid("FILTER_INVALID", "筛选条件无效", field="step", value=self.step)
+        if self.category is not None and self.category not in {c.value for c in Category}:
+            raise invalid("FILTER_INVALID", "筛选条件无效", field="category", value=self.category)
+        if not 1 <= self.limit <= MAX_PAGE or self.offset < 0:
+            raise invalid("PAGING_INVALID", "分页参数无效", limit=self.limit, offset=self.offset)
+
+
+def visibility_clause(scope: Scope, alias: str = "c") -> tuple[str, list[Any]]:
+    """Rows the caller may see: in their jurisdiction or passed through their units, and never
+    an accusation against their unit or a unit above it."""
+    hidden, params = scope.hidden_clause(f"{alias}.accused_unit_id")
+    if scope.jurisdiction is None:
+        return hidden, params
+    parts: list[str] = []
+    if scope.jurisdiction:
+        lo, hi = code_range(scope.jurisdiction)
+        parts.append(f"{alias}.division_code BETWEEN %s AND %s")
+        params.extend([lo, hi])
+    marks = ", ".join(["%s"] * len(scope.unit_ids))
+    parts.append(
+        f"{alias}.case_id IN (SELECT case_id FROM v_ledger_units WHERE unit_id IN ({marks}))"
+    )
+    params.extend(scope.unit_ids)
+    return f"{hidden} AND ({' OR '.join(parts)})", params
+
+
+def _where(scope: Scope, f: LedgerFilter, today: date) -> tuple[str, list[Any]]:
+    clause, params = visibility_clause(scope)
+    parts = [clause]
+    if f.unit_id:
+        parts.append("c.case_id IN (SELECT case_id FROM v_ledger_units WHERE unit_id = %s)")
+        params.append(f.unit_id)
+    if f.division:
+        lo, hi = code_range(f.division)
+        parts.append("c.division_code BETWEEN %s AND %s")
+        params.extend([lo, hi])
+    if f.status == "open":
+        parts.append("c.is_open = 1")
+    elif f.status == "concluded":
+        parts.append("c.is_open = 0")
+    if f.stage:
+        parts.append("c.stage = %s")
+        params.append(f.stage)
+    if f.step:
+        parts.append(
+            "c.is_open = 1 AND EXISTS (SELECT 1 FROM v_ledger_deadlines d WHERE d.case_id = "
+            "c.case_id AND d.step = %s AND d.kind = 'duty' AND d.done_on IS NULL)"
+        )
+        params.append(f.step)
+    if f.category:
+        parts.append("c.category = %s")
+        params.append(f.category)
+    overdue = "(c.is_open = 1 AND c.next_due IS NOT NULL AND c.next_due < %s)"
+    if f.overdue is True:
+        parts.append(overdue)
+        params.append(today.isoformat())
+    elif f.overdue is False:
+        parts.append(f"NOT {overdue}")
+        params.append(today.isoformat())
+    if f.repeat is not None:
+        parts.append(("" if f.repeat else "NOT ") + "(c.is_repeat = 1 OR c.repeats_count > 0)")
+    for column, value in (("level_skipping", f.level_skipping), ("leader_owned", f.leader_owned)):
+        if value is not None:
+            parts.append(f"c.{column} = %s")
+            params.append(1 if value else 0)
+    return " AND ".join(parts), params
+
+
+ORDER = "ORDER BY (c.next_due IS NULL), c.next_due, c.registered_at, c.case_id"
+
+
+def _present(row: dict[str, Any], today: date, directory: Directory) -> dict[str, Any]:
+    """A ledger row as callers read it: labels, names, and where its next duty stands today."""
+    item = dict(row)
+    for flag in ("is_open", "is_repeat", "level_skipping", "collective", "major", "leader_owned"):
+        item[flag] = bool(item[flag])
+    item["accused_unit_id"] = item["accused_unit_id"] or None
+    item["stage_label"] = STAGE_LABELS.get(item["stage"], item["stage"])
+    item["category_label"] = CATEGORY_LABELS.get(item["category"], item["category"])
+    item["channel_label"] = CHANNEL_LABELS.get(item["channel"], item["channel"])
+    holder = directory.find(item["holder_unit_id"])
+    item["holder_unit_name"] = holder.name if holder else item["holder_unit_id"]
+    level = "normal"
+    days_overdue = 0
+    if item["is_open"] and item["next_due"]:
+        due = date.fromisoformat(item["next_due"])
+        duty = Deadline(item["next_step"], "duty", item["next_unit_id"], due, due, None, "")
+        level = duty.status_on(today).warning_level
+        days_overdue = max(0, (today - due).days)
+    item["overdue"] = level == "overdue"
+    item["days_overdue"] = days_overdue
+    item["warning_level"] = level
+    item["warning_label"] = WARNING_LABELS[level]
+    item["next_step_label"] = STEP_LABELS.get(item["next_step"] or "")
+    item.pop("version", None)
+    return item
+
+
+def ledger_page(
+    db: ViewDatabase,
+    scope: Scope,
+    f: LedgerFilter,
+    today: date,
+    directory: Directory,
+) -> dict[str, Any]:
+    """One page of the ledger and the total number of matching rows."""
+    f.check()
+    where, params = _where(scope, f, today)
+    total = db.query(f"SELECT count(*) AS n FROM v_ledger_cases c WHERE {where}", params)[0]["n"]
+    rows = db.query(
+        f"SELECT c.* FROM v_ledger_cases c WHERE {where} {ORDER} LIMIT %s OFFSET %s",
+        [*params, f.limit, f.offset],
+    )
+    return {
+        "total": int(total),
+        "limit": f.limit,
+        "offset": f.offset,
+        "today": today.isoformat(),
+        "items": [_present(r, today, directory) for r in rows],
+    }
+
+
+CSV_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("serial_number", "信访编号"),
+    ("division_code", "区划代码"),
+    ("category_label", "类别"),
+    ("channel_label", "渠道"),
+    ("matter_kind", "事项类型"),
+    ("subject", "事项摘要"),
+    ("petitioner", "信访人"),
+    ("people_count", "人数"),
+    ("stage_label", "当前环节"),
+    ("holder_unit_name", "当前承办单位"),
+    ("registered_at", "登记时间"),
+    ("accepted_at", "受理时间"),
+    ("answered_at", "答复时间"),
+    ("concluded_at", "办结时间"),
+    ("path", "处理途径"),
+    ("is_repeat", "重复信访"),
+    ("repeats_count", "被重复次数"),
+    ("level_skipping", "越级访"),
+    ("collective", "集体访"),
+    ("leaders", "包案领导"),
+    ("urges_count", "督办次数"),
+    ("next_step_label", "待办环节"),
+    ("next_due", "办理期限"),
+    ("warning_label", "预警等级"),
+    ("days_overdue", "超期天数"),
+)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return str(value)
+
+
+def ledger_csv(
+    db: ViewDatabase,
+    scope: Scope,
+    f: LedgerFilter,
+    today: date,
+    directory: Directory,
+    page: int = 2000,
+) -> Iterator[str]:
+    """The filtered ledger as CSV for Excel: UTF-8 with a BOM, Chinese headers, masked data.
+    Yields chunks, so a large export streams."""
+    checked = replace(f, limit=1, offset=0)
+    checked.check()
+    where, params = _where(scope, checked, today)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([label for _, label in CSV_COLUMNS])
+    yield "\ufeff" + buffer.getvalue()
+    offset = 0
+    while True:
+        rows = db.query(
+            f"SELECT c.* FROM v_ledger_cases c WHERE {where} {ORDER} LIMIT %s OFFSET %s",
+            [*params, page, offset],
+        )
+        if not rows:
+            return
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        for row in rows:
+            item = _present(row, today, directory)
+            writer.writerow([_cell(item.get(key)) for key, _ in CSV_COLUMNS])
+        yield buffer.getvalue()
+        if len(rows) < page:
+            return
+        offset += page

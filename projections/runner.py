@@ -1,0 +1,297 @@
+"""The projection runner: reads the store's notification log and feeds every read model, exactly once.
+
+Per batch of notifications, ONE transaction writes every projection's rows and the position each
+projection has read (table ``v_positions``). A crash anywhere rolls back rows and position
+together, so on restart the batch is read again: no event lost, none applied twice. Before
+writing, the batch locks and re-reads the positions; if another runner moved them meanwhile, the
+batch is dropped and reading resumes from the recorded positions.
+
+A projection (see ``Projection``) needs ``name``, ``create``, ``clear`` and ``handle``. It may
+also define these optional hooks, which the runner calls when present:
+
+- ``attach(memory: CaseMemory)``: once, before any event; the runner folds every case event into
+  that memory *before* calling ``handle``, so ``memory.case(event.originator_id)`` and
+  ``memory.deadlines(...)`` give the case as it stands after the event.
+- ``flush(cur)``: at the end of each batch, inside its transaction (write buffered rows with
+  ``executemany``).
+- ``reset()``: after a batch was rolled back or positions moved: drop in-memory caches and
+  buffers, to be rebuilt from the rows.
+
+Projections never read the clock: queries take ``today``/``as_of`` as parameters.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, Protocol
+
+from domain.application import CaseService
+from domain.case_events import CaseEvent
+from gateways.settings import Settings
+from projections.case_memory import CaseMemory
+from projections.db import Cursor, ViewDatabase
+
+log = logging.getLogger("xinfang.projections")
+
+Progress = Callable[[int, int], None]
+
+POSITIONS_DDL = """
+CREATE TABLE IF NOT EXISTS v_positions (
+    name TEXT PRIMARY KEY,
+    position BIGINT NOT NULL
+)
+"""
+
+# Index aggregates (serial numbers, petitioner files) carry nothing a read model shows.
+_IGNORED_TOPIC_PREFIXES = ("domain.index:",)
+
+
+class Projection(Protocol):
+    name: str
+
+    def create(self, db: ViewDatabase) -> None: ...
+
+    def clear(self, cur: Cursor) -> None: ...
+
+    def handle(self, cur: Cursor, event: Any, position: int) -> None: ...
+
+
+class PositionsMoved(Exception):
+    """Another runner advanced a projection while this one was reading a batch."""
+
+
+class ProjectionRunner:
+    """Feeds projections from the notification log; one transaction per batch."""
+
+    def __init__(
+        self,
+        service: CaseService,
+        db: ViewDatabase,
+        projections: Sequence[Projection],
+        batch_size: int = 1000,
+    ) -> None:
+        self.service = service
+        self.db = db
+        self.projections = list(projections)
+        self.batch_size = batch_size
+        self.memory = CaseMemory(service.repository, service.rules)
+        # Tests set this to raise at a stage: "between_batches" or "inside_batch".
+        self.fault: Callable[[str], None] | None = None
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+        db.executescript(POSITIONS_DDL)
+        for projection in self.projections:
+            projection.create(db)
+            attach = getattr(projection, "attach", None)
+            if attach is not None:
+                attach(self.memory)
+        with db.transaction() as cur:
+            cur.executemany(
+                "INSERT INTO v_positions (name, position) VALUES (%s, 0) "
+                "ON CONFLICT (name) DO NOTHING",
+                [(p.name,) for p in self.projections],
+            )
+
+    # ------------------------------------------------------------ positions
+    def positions(self) -> dict[str, int]:
+        rows = self.db.query("SELECT name, position FROM v_positions")
+        found = {str(r["name"]): int(r["position"]) for r in rows}
+        return {p.name: found.get(p.name, 0) for p in self.projections}
+
+    def position(self, name: str) -> int:
+        return self.positions()[name]
+
+    def projection(self, name: str) -> Projection:
+        for projection in self.projections:
+            if projection.name == name:
+                return projection
+        raise KeyError(name)
+
+    # ------------------------------------------------------------- catch-up
+    def catch_up(self, progress: Progress | None = None) -> int:
+        """Process every notification up to the store's last one; returns how many were read."""
+        with self._lock:
+            return self._catch_up(self.projections, progress)
+
+    def rebuild(self, name: str, progress: Progress | None = None) -> int:
+        """Clear one projection's rows and position, then read the whole log again for it."""
+        projection = self.projection(name)
+        with self._lock:
+            with self.db.transaction() as cur:
+                projection.clear(cur)
+                cur.execute("UPDATE v_positions SET position = 0 WHERE name = %s", (name,))
+            self._reset([projection])
+            # From zero every case starts at its Registered event: no loads from the store.
+            self.memory.clear()
+            return self._catch_up([projection], progress)
+
+    def _catch_up(self, projections: list[Projection], progress: Progress | None) -> int:
+        recorder = self.service.recorder
+        top = recorder.max_notification_id() or 0
+        positions = self._recorded(projections)
+        first = start = min(positions.values(), default=top)
+        processed = 0
+        if progress is not None:
+            progress(0, max(0, top - first))
+        while start < top:
+            self._fault("between_batches")
+            notifications = recorder.select_notifications(
+                start=start, limit=self.batch_size, stop=top, inclusive_of_start=False
+            )
+            if not notifications:
+                break
+            try:
+                self._apply(projections, positions, notifications)
+            except PositionsMoved:
+                self._reset(projections)
+                positions = self._recorded(projections)
+                start = min(positions.values())
+                continue
+            except BaseException:
+                self._reset(projections)
+                raise
+            last = notifications[-1].id
+            for name in positions:
+                positions[name] = max(positions[name], last)
+            processed += len(notifications)
+            start = last
+            if progress is not None:
+                progress(start - first, top - first)
+        return processed
+
+    def _recorded(self, projections: list[Projection]) -> dict[str, int]:
+        recorded = self.positions()
+        return {p.name: recorded[p.name] for p in projections}
+
+    def _apply(
+        self,
+        projections: list[Projection],
+        positions: dict[str, int],
+        notifications: Sequence[Any],
+    ) -> None:
+        mapper = self.service.mapper
+        middle = len(notifications) // 2
+        with _no_gc_pauses(), self.db.transaction() as cur:
+            self._check_positions(cur, positions)
+            for index, notification in enumerate(notifications):
+                if index == middle:
+                    self._fault("inside_batch")
+                if notification.topic.startswith(_IGNORED_TOPIC_PREFIXES):
+                    continue
+                event = mapper.to_domain_event(notification)
+                if isinstance(event, CaseEvent):
+                    self.memory.apply(event)
+                for projection in projections:
+                    if positions[projection.name] < notification.id:
+                        projection.handle(cur, event, notification.id)
+            for projection in projections:
+                flush = getattr(projection, "flush", None)
+                if flush is not None:
+                    flush(cur)
+            last = notifications[-1].id
+            cur.executemany(
+                "UPDATE v_positions SET position = %s WHERE name = %s",
+                [(max(positions[p.name], last), p.name) for p in projections],
+            )
+
+    def _check_positions(self, cur: Cursor, expected: dict[str, int]) -> None:
+        """Lock the positions for this batch and make sure nobody else moved them."""
+        names = list(expected)
+        marks = ", ".join(["%s"] * len(names))
+        lock = " FOR UPDATE" if self.db.dialect == "postgres" else ""
+        cur.execute(f"SELECT name, position FROM v_positions WHERE name IN ({marks}){lock}", names)
+        found = {str(r["name"]): int(r["position"]) for r in cur.fetchall()}
+        if any(found.get(name, 0) != position for name, position in expected.items()):
+            raise PositionsMoved()
+
+    def _reset(self, projections: list[Projection]) -> None:
+        for projection in projections:
+            reset = getattr(projection, "reset", None)
+            if reset is not None:
+                reset()
+
+    def _fault(self, stage: str) -> None:
+        if self.fault is not None:
+            self.fault(stage)
+
+    # --------------------------------------------------------------- waiting
+    def wait_for(self, position: int, timeout: float = 10.0) -> bool:
+        """Block until every projection has read ``position`` (read-your-writes for callers)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            if min(self.positions().values(), default=position) >= position:
+                return True
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.05)
+
+    # ----------------------------------------------------------- worker loop
+    def run_forever(self, stop: threading.Event, poll: float = 0.2) -> None:
+        """Catch up, then poll for new events until ``stop`` is set. Errors are logged and
+        retried with a growing pause; the batch that failed was rolled back whole."""
+        pause = poll
+        while not stop.is_set():
+            try:
+                self.catch_up()
+                pause = poll
+            except Exception:
+                log.exception("projection batch failed; retrying in %.1fs", pause)
+                pause = min(pause * 2, 10.0)
+            stop.wait(pause)
+
+    def start_thread(self, poll: float = 0.2) -> threading.Thread:
+        """In-process mode (the embedded default): a daemon thread running ``run_forever``."""
+        if self._thread is not None and self._thread.is_alive():
+            return self._thread
+        self._stop.clear()
+        self._thread = threading.Thread(
+            target=self.run_forever,
+            args=(self._stop, poll),
+            name="xinfang-projections",
+            daemon=True,
+        )
+        self._thread.start()
+        return self._thread
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+
+
+@contextmanager
+def _no_gc_pauses() -> Iterator[None]:
+    """A batch allocates hundreds of thousands of small tuples; the cyclic collector would scan
+    every cached case each time (a tenth of catch-up). Rows and events hold no cycles, so the
+    collector waits until the batch is written."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def all_projections(settings: Settings) -> list[Projection]:
+    """Every read model: the ledger, supervision roll-up (and the deadline warnings read from the
+    ledger's tables), plus those registered in ``projections.registry.extra_projections``."""
+    from projections.ledger import LedgerProjection
+    from projections.supervision import SupervisionProjection
+
+    found: list[Projection] = [LedgerProjection(), SupervisionProjection()]
+    try:
+        from projections import registry
+    except ImportError:
+        return found
+    extra = getattr(registry, "extra_projections", None)
+    if extra is not None:
+        found.extend(extra(settings))
+    return found

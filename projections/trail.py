@@ -1,0 +1,419 @@
+"""The accountability trail's rows: every case's timeline, its duties and the faults events show.
+
+One projection (``trail``) keeps four tables, which the trail, the assessment figures
+(``projections.figures``) and the 三项建议 candidates (``projections.recommendations``) read:
+
+- ``v_trail_cases``: one row per case: where it arose, its category and kind, who received it,
+  registration, answer, evaluation, leader ownership and conclusion dates (no personal data).
+- ``v_trail_events``: one row per case event: its id (``domain.chain.event_id``), type, actor
+  (official and unit), occurred and recorded times. The timeline of the trail.
+- ``v_trail_duties``: one row per duty of ``domain.deadlines`` (transfer, inform, accept,
+  answer, assigned report, review, recheck): unit, start, last day, day done, the event that
+  opened it and the event (and official) that discharged it. Whether an undone duty is late
+  depends on the day you look: decided by the queries, never stored.
+- ``v_trail_marks``: faults an event itself shows, whatever the day: an objection the bureau
+  rejected (Art.44: refusing a matter within the unit's power), and a review or recheck that
+  supports what the opinion below refused (Art.42: refusing a supporting opinion).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from domain import case_events as ev
+from domain.calendar import china_date
+from domain.case_events import CaseEvent
+from domain.chain import event_id
+from domain.classification import Outcome
+from domain.deadlines import Deadline
+from domain.petition import Petition
+from projections.case_memory import CaseMemory
+from projections.db import Cursor, ViewDatabase, day_text, micros
+
+DDL = """
+CREATE TABLE IF NOT EXISTS v_trail_cases (
+    case_id TEXT PRIMARY KEY,
+    serial_number TEXT NOT NULL,
+    division_code TEXT NOT NULL,
+    category TEXT NOT NULL,
+    matter_kind TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    accused_unit_id TEXT NOT NULL,
+    anonymous INTEGER NOT NULL,
+    received_by TEXT NOT NULL,
+    received_by_bureau INTEGER NOT NULL,
+    registered_on TEXT NOT NULL,
+    level_skipping INTEGER NOT NULL,
+    is_repeat INTEGER NOT NULL,
+    answered_on TEXT,
+    answered_by TEXT,
+    satisfaction TEXT,
+    evaluated_on TEXT,
+    leader_on TEXT,
+    concluded_on TEXT
+);
+CREATE INDEX IF NOT EXISTS v_trail_cases_division ON v_trail_cases (division_code);
+CREATE TABLE IF NOT EXISTS v_trail_events (
+    case_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    event_id TEXT NOT NULL,
+    event_type TEXT NOT NULL,
+    official_id TEXT NOT NULL,
+    official_name TEXT NOT NULL,
+    unit_id TEXT NOT NULL,
+    occurred_at BIGINT NOT NULL,
+    occurred_on TEXT NOT NULL,
+    recorded_at BIGINT NOT NULL,
+    target_unit_id TEXT NOT NULL,
+    division_code TEXT NOT NULL,
+    accused_unit_id TEXT NOT NULL,
+    PRIMARY KEY (case_id, version)
+);
+CREATE INDEX IF NOT EXISTS v_trail_events_type ON v_trail_events (event_type, division_code);
+CREATE INDEX IF NOT EXISTS v_trail_events_official ON v_trail_events (official_id);
+CREATE TABLE IF NOT EXISTS v_trail_duties (
+    case_id TEXT NOT NULL,
+    step TEXT NOT NULL,
+    unit_id TEXT NOT NULL,
+    start_on TEXT NOT NULL,
+    due_on TEXT NOT NULL,
+    done_on TEXT,
+    article TEXT NOT NULL,
+    origin_version INTEGER NOT NULL,
+    done_version INTEGER,
+    done_official_id TEXT,
+    done_official_name TEXT,
+    division_code TEXT NOT NULL,
+    accused_unit_id TEXT NOT NULL,
+    PRIMARY KEY (case_id, step, unit_id, start_on)
+);
+CREATE INDEX IF NOT EXISTS v_trail_duties_division ON v_trail_duties (division_code, due_on);
+CREATE INDEX IF NOT EXISTS v_trail_duties_unit ON v_trail_duties (unit_id, due_on);
+CREATE TABLE IF NOT EXISTS v_trail_marks (
+    case_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    fault TEXT NOT NULL,
+    unit_id TEXT NOT NULL,
+    official_id TEXT,
+    official_name TEXT,
+    occurred_on TEXT NOT NULL,
+    detail TEXT NOT NULL,
+    division_code TEXT NOT NULL,
+    accused_unit_id TEXT NOT NULL,
+    PRIMARY KEY (case_id, version, fault)
+)
+"""
+
+TABLES = ("v_trail_cases", "v_trail_events", "v_trail_duties", "v_trail_marks")
+
+CASE_COLUMNS = (
+    "case_id",
+    "serial_number",
+    "division_code",
+    "category",
+    "matter_kind",
+    "channel",
+    "accused_unit_id",
+    "anonymous",
+    "received_by",
+    "received_by_bureau",
+    "registered_on",
+    "level_skipping",
+    "is_repeat",
+    "answered_on",
+    "answered_by",
+    "satisfaction",
+    "evaluated_on",
+    "leader_on",
+    "concluded_on",
+)
+EVENT_COLUMNS = (
+    "case_id",
+    "version",
+    "event_id",
+    "event_type",
+    "official_id",
+    "official_name",
+    "unit_id",
+    "occurred_at",
+    "occurred_on",
+    "recorded_at",
+    "target_unit_id",
+    "division_code",
+    "accused_unit_id",
+)
+DUTY_COLUMNS = (
+    "case_id",
+    "step",
+    "unit_id",
+    "start_on",
+    "due_on",
+    "done_on",
+    "article",
+    "origin_version",
+    "done_version",
+    "done_official_id",
+    "done_official_name",
+    "division_code",
+    "accused_unit_id",
+)
+DUTY_KEYS = ("case_id", "step", "unit_id", "start_on")
+MARK_COLUMNS = (
+    "case_id",
+    "version",
+    "fault",
+    "unit_id",
+    "official_id",
+    "official_name",
+    "occurred_on",
+    "detail",
+    "division_code",
+    "accused_unit_id",
+)
+
+Row = tuple[Any, ...]
+DutyKey = tuple[str, str, str]  # step, unit, start day
+
+# Art.42: an opinion below refused what the review or recheck then supported.
+REFUSING = frozenset({Outcome.NOT_SUPPORTED.value, Outcome.EXPLAINED.value})
+
+
+def _day(value: Any) -> str | None:
+    return day_text(china_date(value)) if value is not None else None
+
+
+def _target(event: Any) -> str:
+    for field in ("to_unit_id", "target_unit_id", "competent_unit_id", "leader_unit_id"):
+        value = getattr(event, field, None)
+        if value:
+            return str(value)
+    return ""
+
+
+def case_row(case: Petition) -> Row:
+    evaluation = case.evaluation or {}
+    leader_at = case.leaders[0]["at"] if case.leaders else None
+    return (
+        str(case.id),
+        case.serial_number,
+        case.division_code,
+        case.category,
+        case.matter_kind,
+        case.channel,
+        case.accused_unit_id or "",
+        1 if case.anonymous else 0,
+        case.received_by,
+        1 if case.received_by_bureau else 0,
+        _day(case.received_at),
+        1 if case.level_skipping else 0,
+        1 if case.repeat_of else 0,
+        _day(case.answered_at),
+        case.answered_by,
+        evaluation.get("satisfaction"),
+        _day(_instant(evaluation.get("at"))),
+        _day(_instant(leader_at)),
+        _day(case.concluded_at),
+    )
+
+
+def _instant(text: Any) -> datetime | None:
+    return datetime.fromisoformat(text) if isinstance(text, str) and text else None
+
+
+class TrailProjection:
+    """Timeline, duty and fault rows of every case (see the module docstring)."""
+
+    name = "trail"
+
+    def __init__(self) -> None:
+        self.memory: CaseMemory | None = None
+        self._events: list[Row] = []
+        self._marks: list[Row] = []
+        self._cases: dict[UUID, Row] = {}
+        self._duties: dict[UUID, dict[DutyKey, Row]] = {}
+        self._dirty_duties: dict[tuple[UUID, DutyKey], Row] = {}
+        # Who did the last act of a kind on a case (for marks): (official id, name).
+        self._doers: dict[tuple[UUID, str], tuple[str, str]] = {}
+        self._known: dict[UUID, dict[DutyKey, Row]] = {}
+
+    def attach(self, memory: CaseMemory) -> None:
+        self.memory = memory
+
+    def create(self, db: ViewDatabase) -> None:
+        db.executescript(DDL)
+
+    def clear(self, cur: Cursor) -> None:
+        for table in TABLES:
+            cur.execute(f"DELETE FROM {table}")
+
+    def reset(self) -> None:
+        self._events.clear()
+        self._marks.clear()
+        self._cases.clear()
+        self._dirty_duties.clear()
+        self._known.clear()
+        self._doers.clear()
+
+    # --------------------------------------------------------------- events
+    def handle(self, cur: Cursor, event: Any, position: int) -> None:
+        if not isinstance(event, CaseEvent):
+            return
+        assert self.memory is not None, "the runner attaches the case memory"
+        case_id = event.originator_id
+        case = self.memory.case(case_id)
+        version = event.originator_version
+        actor = event.actor
+        accused = case.accused_unit_id or ""
+        kind = type(event).__name__
+        self._events.append(
+            (
+                str(case_id),
+                version,
+                str(event_id(case_id, version)),
+                kind,
+                actor.get("official_id", ""),
+                actor.get("name", ""),
+                actor.get("unit_id", ""),
+                micros(event.occurred_at),
+                _day(event.occurred_at),
+                micros(event.timestamp),
+                _target(event),
+                case.division_code,
+                accused,
+            )
+        )
+        self._cases[case_id] = case_row(case)
+        self._marks_of(cur, event, case, kind)
+        if kind in ("Objected", "Answered", "Reviewed"):
+            self._doers[(case_id, kind)] = (actor.get("official_id", ""), actor.get("name", ""))
+        self._duties_of(cur, event, case)
+
+    def _marks_of(self, cur: Cursor, event: Any, case: Petition, kind: str) -> None:
+        case_id = event.originator_id
+        base = (str(case_id), event.originator_version)
+        tail = (_day(event.occurred_at), case.division_code, case.accused_unit_id or "")
+        if isinstance(event, ev.ObjectionDecided) and not event.agreed:
+            unit = (case.objection or {}).get("unit_id", "")
+            official = self._doer(cur, case_id, "Objected")
+            self._marks.append(
+                (
+                    *base,
+                    "art44",
+                    unit,
+                    *official,
+                    tail[0],
+                    "异议未获同意：推诿有权处理的事项",
+                    *tail[1:],
+                )
+            )
+            return
+        supported = getattr(event, "outcome", None) == Outcome.SUPPORTED.value
+        below: tuple[str | None, str | None, str, str] | None = None
+        if isinstance(event, ev.Reviewed) and supported:
+            below = (
+                case.answer_outcome,
+                case.answered_by,
+                "Answered",
+                "复查支持了原处理意见未支持的请求",
+            )
+        elif isinstance(event, ev.Rechecked) and supported:
+            below = (
+                case.review_outcome,
+                case.reviewing_unit_id,
+                "Reviewed",
+                "复核支持了复查意见未支持的请求",
+            )
+        if below is None or below[0] not in REFUSING or not below[1]:
+            return
+        official = self._doer(cur, case_id, below[2])
+        self._marks.append((*base, "art42", below[1], *official, tail[0], below[3], *tail[1:]))
+
+    def _doer(self, cur: Cursor, case_id: UUID, kind: str) -> tuple[str | None, str | None]:
+        found = self._doers.get((case_id, kind))
+        if found is not None:
+            return found
+        cur.execute(
+            "SELECT official_id, official_name FROM v_trail_events WHERE case_id = %s "
+            "AND event_type = %s ORDER BY version DESC LIMIT 1",
+            (str(case_id), kind),
+        )
+        row = cur.fetchone()
+        return (row["official_id"], row["official_name"]) if row else (None, None)
+
+    def _duties_of(self, cur: Cursor, event: Any, case: Petition) -> None:
+        assert self.memory is not None
+        case_id = event.originator_id
+        known = self._known_duties(cur, case_id, isinstance(event, ev.Registered))
+        version = event.originator_version
+        actor = event.actor
+        for d in self.memory.deadlines(case_id):
+            if d.kind != "duty":
+                continue
+            key: DutyKey = (d.step, d.unit_id or "", day_text(d.start) or "")
+            old = known.get(key)
+            row = self._duty_row(case, d, key, old, version, actor)
+            if row != old:
+                known[key] = row
+                self._dirty_duties[(case_id, key)] = row
+
+    @staticmethod
+    def _duty_row(
+        case: Petition,
+        d: Deadline,
+        key: DutyKey,
+        old: Row | None,
+        version: int,
+        actor: dict[str, str],
+    ) -> Row:
+        origin = old[7] if old is not None else version
+        done_by: tuple[Any, Any, Any] = (None, None, None)
+        if d.done_on is not None:
+            if old is not None and old[8] is not None:
+                done_by = (old[8], old[9], old[10])
+            else:
+                # The event after which the duty first stands done discharged it.
+                done_by = (version, actor.get("official_id", ""), actor.get("name", ""))
+        return (
+            str(case.id),
+            *key,
+            day_text(d.due),
+            day_text(d.done_on),
+            d.article,
+            origin,
+            *done_by,
+            case.division_code,
+            case.accused_unit_id or "",
+        )
+
+    def _known_duties(self, cur: Cursor, case_id: UUID, new: bool) -> dict[DutyKey, Row]:
+        known = self._known.get(case_id)
+        if known is not None:
+            return known
+        known = {}
+        if not new:
+            cur.execute(
+                f"SELECT {', '.join(DUTY_COLUMNS)} FROM v_trail_duties WHERE case_id = %s",
+                (str(case_id),),
+            )
+            for r in cur.fetchall():
+                row = tuple(r[c] for c in DUTY_COLUMNS)
+                known[(row[1], row[2], row[3])] = row
+        self._known[case_id] = known
+        return known
+
+    def flush(self, cur: Cursor) -> None:
+        cur.upsert_rows("v_trail_events", EVENT_COLUMNS, ("case_id", "version"), self._events)
+        cur.upsert_rows("v_trail_marks", MARK_COLUMNS, ("case_id", "version", "fault"), self._marks)
+        cur.upsert_rows("v_trail_cases", CASE_COLUMNS, ("case_id",), list(self._cases.values()))
+        cur.upsert_rows(
+            "v_trail_duties", DUTY_COLUMNS, DUTY_KEYS, list(self._dirty_duties.values())
+        )
+        self._events.clear()
+        self._marks.clear()
+        self._cases.clear()
+        self._dirty_duties.clear()
+        if len(self._known) > 200_000:
+            self._known.clear()
+            self._doers.clear()
