@@ -1,0 +1,138 @@
+"""Percentiles and the printed blocks of a bench run (plain text for people, JSON for scripts)."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, TextIO
+
+
+def percentile(sorted_samples: Sequence[float], fraction: float) -> float:
+    """Nearest-rank percentile of already sorted samples (0 when there are none)."""
+    if not sorted_samples:
+        return 0.0
+    rank = max(1, math.ceil(fraction * len(sorted_samples)))
+    return sorted_samples[min(rank, len(sorted_samples)) - 1]
+
+
+def latency_figures(seconds: Sequence[float]) -> dict[str, float]:
+    """p50/p95/p99/max in milliseconds, rounded for printing."""
+    ordered = sorted(seconds)
+    return {
+        "p50_ms": round(percentile(ordered, 0.50) * 1000, 2),
+        "p95_ms": round(percentile(ordered, 0.95) * 1000, 2),
+        "p99_ms": round(percentile(ordered, 0.99) * 1000, 2),
+        "max_ms": round((ordered[-1] if ordered else 0.0) * 1000, 2),
+    }
+
+
+def rate(count: int, elapsed: float) -> float:
+    return round(count / elapsed, 1) if elapsed > 0 else 0.0
+
+
+@dataclass
+class Sample:
+    """What one timed run measured: every command's latency, by action, and the refusals."""
+
+    elapsed: float = 0.0
+    cpu: float = 0.0  # seconds of this process's CPU, when measured
+    latencies: list[float] = field(default_factory=list)
+    by_action: dict[str, list[float]] = field(default_factory=dict)
+    errors: Counter[str] = field(default_factory=Counter)
+
+    def record(self, action: str, seconds: float) -> None:
+        self.latencies.append(seconds)
+        self.by_action.setdefault(action, []).append(seconds)
+
+    def merge(self, other: Sample) -> None:
+        """Add another run's figures (threads of one run share the elapsed time)."""
+        self.latencies.extend(other.latencies)
+        for action, values in other.by_action.items():
+            self.by_action.setdefault(action, []).extend(values)
+        self.errors.update(other.errors)
+
+    @property
+    def rate(self) -> float:
+        return rate(len(self.latencies), self.elapsed)
+
+    def figures(self) -> dict[str, Any]:
+        return {
+            "commands": len(self.latencies),
+            "commands_per_s": self.rate,
+            **latency_figures(self.latencies),
+            "errors": sum(self.errors.values()),
+        }
+
+    def cpu_us_per_command(self) -> int:
+        return round(self.cpu / max(1, len(self.latencies)) * 1e6)
+
+    def mean_ms_by_action(self) -> dict[str, float]:
+        return {a: round(sum(v) / len(v) * 1000, 3) for a, v in self.by_action.items() if v}
+
+
+@dataclass
+class Block:
+    """One measured mode: a title, its figures (flat, JSON-friendly) and free-text notes."""
+
+    mode: str
+    title: str
+    figures: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**self.figures, "mode": self.mode, "title": self.title, "notes": self.notes}
+
+
+def print_block(block: Block, out: TextIO) -> None:
+    out.write(f"\n== {block.mode}: {block.title}\n")
+    width = max((len(k) for k in block.figures), default=0)
+    for key, value in block.figures.items():
+        out.write(f"  {key.ljust(width)}  {_format(value)}\n")
+    for note in block.notes:
+        out.write(f"  * {note}\n")
+    out.flush()
+
+
+def print_json(blocks: Sequence[Block], context: dict[str, Any], out: TextIO) -> None:
+    out.write(json.dumps({**context, "blocks": [b.as_dict() for b in blocks]}, ensure_ascii=False))
+    out.write("\n")
+    out.flush()
+
+
+def _format(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:,.2f}"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    if isinstance(value, dict):
+        return ", ".join(f"{k}={_format(v)}" for k, v in value.items())
+    return str(value)
+
+
+def targets_block(blocks: Sequence[Block]) -> Block:
+    """The targets of issue 2 against what was measured: met or not, and by how much."""
+    verdict = Block("targets", "what issue 2 asks, against this run")
+    for block in blocks:
+        figures = block.figures
+        if block.mode == "app" and "app_raw_ratio" in figures:
+            ratio = figures["app_raw_ratio"]
+            verdict.figures["app/raw ≥ 0.70"] = _met(ratio >= 0.70, f"{ratio:.2f}")
+        if block.mode == "http" and "closed loop" in block.title:
+            per_s = figures.get("commands_per_s", 0.0)
+            verdict.figures[f"http ≥ 1,000/s ({block.title})"] = _met(
+                per_s >= 1000 and not figures.get("errors"), f"{per_s:,.0f}/s"
+            )
+        if block.mode == "http" and "open loop" in block.title:
+            p99 = figures.get("p99_ms", 0.0)
+            verdict.figures[f"p99 ≤ 50 ms ({block.title})"] = _met(
+                p99 <= 50 and not figures.get("errors") and not figures.get("unfinished"),
+                f"{p99:,.1f} ms",
+            )
+    return verdict
+
+
+def _met(ok: bool, value: str) -> str:
+    return f"{'met' if ok else 'NOT met'} ({value})"

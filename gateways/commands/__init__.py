@@ -1,0 +1,1 @@
+"""What each CLI subcommand runs: one function per command, taking the settings."""

@@ -1,0 +1,81 @@
+"""Dependencies every route shares: the caller, the service, the roles a route needs.
+
+Other route modules use them as ``actor: Caller`` (or ``Depends(current_actor)``) and
+``service: Service``. They are ``async`` because none of them waits on I/O on the hot path, so
+they cost no thread hop; the endpoints themselves are plain ``def`` (the library is synchronous).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import date, datetime, timedelta
+from typing import Annotated
+
+from fastapi import Depends, Query, Request
+from fastapi.security import HTTPAuthorizationCredentials
+from pydantic import AwareDatetime, BeforeValidator
+
+from domain.acts import Actor
+from domain.application import CaseService
+from domain.calendar import china_date, end_of_day
+from domain.errors import forbidden
+from gateways.http.auth import authenticate, bearer
+
+
+async def current_actor(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Actor:
+    """The authenticated official (401 otherwise)."""
+    return authenticate(request, credentials)
+
+
+async def current_service(request: Request) -> CaseService:
+    service: CaseService = request.app.state.service
+    return service
+
+
+def require_roles(*roles: str) -> Callable[..., Awaitable[Actor]]:
+    """A dependency: the caller, provided they hold one of ``roles`` (admin holds all)."""
+
+    async def check(actor: Annotated[Actor, Depends(current_actor)]) -> Actor:
+        if not actor.has_any(*roles):
+            raise forbidden("ROLE_REQUIRED", needs=sorted(roles))
+        return actor
+
+    return check
+
+
+def _instant(value: object) -> object:
+    """Tolerate what URLs do to instants: ``+08:00`` arrives as `` 08:00`` when the plus sign
+    was not encoded; a bare date means the end of that day in China."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    if len(text) == 10:
+        try:
+            return end_of_day(date.fromisoformat(text)) - timedelta(microseconds=1)
+        except ValueError:
+            return value
+    if len(text) > 19 and text[-6] == " ":
+        text = f"{text[:-6]}+{text[-5:]}"
+    return text
+
+
+AsOf = Annotated[
+    AwareDatetime | None,
+    BeforeValidator(_instant),
+    Query(
+        description="某一时刻的状态（ISO 8601 带时区，或日期=当日终了）。"
+        " The state as recorded at that instant (or the end of that China day).",
+        examples=["2026-03-05T18:00:00+08:00"],
+    ),
+]
+
+Caller = Annotated[Actor, Depends(current_actor)]
+Service = Annotated[CaseService, Depends(current_service)]
+
+
+def today_of(service: CaseService, as_of: datetime | None = None) -> date:
+    """The China date deadlines are judged on: that of ``as_of``, else the service clock's."""
+    return china_date(as_of or service.clock.now())

@@ -1,0 +1,130 @@
+"""单位名录 over HTTP: read the directory; administrators register units, change superiors and
+record mergers (each a recorded event, so past routing stays explainable)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Query
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from domain.acts import Actor
+from domain.errors import MESSAGES, not_found
+from domain.units import Directory, UnitKind, UnitRecord
+from gateways.http.deps import Caller, Service, require_roles
+from gateways.http.errors import error_responses
+from gateways.http.schemas import MergeIn, SuperiorIn, UnitIn
+
+router = APIRouter(prefix="/api/v1/units", tags=["单位 units"])
+
+Admin = Annotated[Actor, Depends(require_roles("admin"))]
+UnitId = Annotated[str, Path(description="单位编号 unit id", examples=["330106-bureau"])]
+
+
+class UnitView(BaseModel):
+    unit_id: str = Field(examples=["330106-bureau"])
+    name: str = Field(examples=["西湖区信访局"])
+    kind: str = Field(examples=["petition_bureau"])
+    tier: str = Field(examples=["county"])
+    division_code: str = Field(examples=["330106000000"])
+    jurisdiction: str = Field(examples=["330106"])
+    superior_id: str | None
+    successor_id: str | None
+    active: bool
+    current_unit_id: str = Field(description="撤并后承继的单位 the unit answering for it now")
+
+
+def unit_view(record: UnitRecord, directory: Directory) -> dict[str, Any]:
+    view = record.as_dict()
+    view["jurisdiction"] = record.jurisdiction
+    view["active"] = record.active
+    view["current_unit_id"] = directory.current(record.unit_id).unit_id
+    return view
+
+
+def _found(directory: Directory, unit_id: str) -> UnitRecord:
+    record = directory.find(unit_id)
+    if record is None:
+        raise not_found("UNKNOWN_UNIT", MESSAGES["UNKNOWN_UNIT"], unit_id=unit_id)
+    return record
+
+
+@router.get(
+    "",
+    response_model=None,
+    summary="单位名录 the directory",
+    responses={200: {"model": list[UnitView]}, **error_responses(401, 422)},
+)
+def list_units(
+    actor: Caller,
+    service: Service,
+    prefix: Annotated[
+        str | None, Query(pattern=r"^\d{0,12}$", description="区划代码前缀 division-code prefix")
+    ] = None,
+    kind: Annotated[UnitKind | None, Query(description="单位类型")] = None,
+    active: Annotated[bool | None, Query(description="仅现存（未撤并）单位")] = None,
+) -> JSONResponse:
+    directory = service.directory
+    records = [
+        r
+        for r in directory
+        if (prefix is None or r.division_code.startswith(prefix))
+        and (kind is None or r.kind is kind)
+        and (active is None or r.active is active)
+    ]
+    records.sort(key=lambda r: (r.division_code, r.unit_id))
+    return JSONResponse([unit_view(r, directory) for r in records])
+
+
+@router.get(
+    "/{unit_id}",
+    response_model=None,
+    summary="单位详情 one unit",
+    responses={200: {"model": UnitView}, **error_responses(401, 404)},
+)
+def get_unit(unit_id: UnitId, actor: Caller, service: Service) -> JSONResponse:
+    directory = service.directory
+    return JSONResponse(unit_view(_found(directory, unit_id), directory))
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=None,
+    summary="登记单位 register a unit (admin)",
+    responses={201: {"model": UnitView}, **error_responses(401, 403, 422)},
+)
+def register_unit(body: UnitIn, actor: Admin, service: Service) -> JSONResponse:
+    record = UnitRecord(body.unit_id, body.name, body.kind, body.division_code, body.superior_id)
+    service.register_units([record], actor)
+    directory = service.directory
+    return JSONResponse(unit_view(directory.get(record.unit_id), directory), status_code=201)
+
+
+@router.post(
+    "/{unit_id}/superior",
+    response_model=None,
+    summary="变更上一级机关 change a unit's superior (admin)",
+    responses={200: {"model": UnitView}, **error_responses(401, 403, 404, 422)},
+)
+def change_superior(
+    unit_id: UnitId, body: SuperiorIn, actor: Admin, service: Service
+) -> JSONResponse:
+    _found(service.directory, unit_id)
+    service.change_superior(unit_id, body.superior_id, actor)
+    directory = service.directory
+    return JSONResponse(unit_view(directory.get(unit_id), directory))
+
+
+@router.post(
+    "/{unit_id}/merge",
+    response_model=None,
+    summary="撤并单位 merge a unit into its successor (admin, Art.24)",
+    responses={200: {"model": UnitView}, **error_responses(401, 403, 404, 422)},
+)
+def merge_unit(unit_id: UnitId, body: MergeIn, actor: Admin, service: Service) -> JSONResponse:
+    _found(service.directory, unit_id)
+    service.merge_unit(unit_id, body.successor_id, actor)
+    directory = service.directory
+    return JSONResponse(unit_view(directory.get(unit_id), directory))

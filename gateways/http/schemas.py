@@ -1,0 +1,428 @@
+"""Request bodies of the case commands, each with an example, so ``/docs`` is a usable manual.
+
+One model per act, named for it. Every command may carry ``occurred_at``: when the act really
+happened (paper records entered later, migration); the store keeps when it was recorded.
+Bodies refuse unknown fields, so a misspelt field is a 422, not silently dropped.
+The rules of the regulation are not here: the domain checks them and says why.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import Enum
+from typing import Any
+from uuid import UUID
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from domain.classification import Category, Channel, Outcome, RouteChannel, Satisfaction
+from domain.units import UnitKind
+
+OCCURRED_AT = Field(
+    None,
+    description="行为实际发生时间（ISO 8601，须带时区）；缺省为记录时间。"
+    " When the act happened (with a timezone); default: now.",
+    examples=["2026-03-03T09:30:00+08:00"],
+)
+
+
+def _examples(*examples: dict[str, Any]) -> ConfigDict:
+    return ConfigDict(extra="forbid", json_schema_extra={"examples": list(examples)})
+
+
+class ErrorBody(BaseModel):
+    """Every error: a stable English code, a Chinese message, and details when useful."""
+
+    code: str = Field(examples=["ALREADY_ACCEPTED"])
+    message: str = Field(examples=["该信访事项已受理，不得重复受理"])
+    details: Any = None
+
+
+# ------------------------------------------------------------------ registration
+class PetitionerIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(None, max_length=100, examples=["李四"])
+    id_number: str | None = Field(None, max_length=32, examples=["330106198001011234"])
+    phone: str | None = Field(None, max_length=32, examples=["13800000000"])
+    address: str | None = Field(None, max_length=300, examples=["杭州市西湖区转塘街道某村5组"])
+
+    def as_record(self) -> dict[str, str]:
+        return {k: v for k, v in self.model_dump().items() if v is not None}
+
+
+class RegisterPetition(BaseModel):
+    """登记：信、访、电、网收到的信访事项。 Register a matter as received."""
+
+    model_config = _examples(
+        {
+            "channel": "letter",
+            "category": "appeal",
+            "division_code": "330106001001",
+            "subject": "征地补偿款未足额发放",
+            "content": "本人承包地于2025年被征收，补偿款至今未足额发放，请求依法处理。",
+            "matter_kind": "land_compensation",
+            "petitioners": [
+                {
+                    "name": "李四",
+                    "id_number": "330106198001011234",
+                    "phone": "13800000000",
+                    "address": "杭州市西湖区转塘街道某村5组",
+                }
+            ],
+            "external_id": "12345-2026-000123",
+            "occurred_at": "2026-03-02T10:00:00+08:00",
+        }
+    )
+
+    channel: Channel = Field(description="来信 letter / 来访 visit / 电话 phone / 网上 web …")
+    category: Category = Field(
+        description="建议意见 suggestion / 检举控告 accusation / 申诉求决 appeal"
+    )
+    division_code: str = Field(
+        pattern=r"^\d{12}$", description="事项发生地12位区划代码", examples=["330106001001"]
+    )
+    subject: str = Field(min_length=1, max_length=200)
+    content: str = Field(min_length=1, max_length=20000)
+    matter_kind: str = Field(
+        min_length=1, max_length=100, description="事项类型（用于识别重复信访）"
+    )
+    petitioners: list[PetitionerIn] = Field(default_factory=list, max_length=500)
+    anonymous: bool = False
+    people_count: int = Field(1, description="人数（5人以上为集体访）")
+    representatives: int = Field(0, description="走访推选代表人数（不超过5人）")
+    signatures: int = Field(0, description="联名信签名人数")
+    accused_unit_id: str | None = Field(None, description="检举控告类：被检举控告单位")
+    accused_persons: list[str] = Field(default_factory=list, max_length=100)
+    external_id: str | None = Field(
+        None, max_length=200, description="外部渠道编号（如12345热线）：同一编号只登记一次"
+    )
+    same_matter_as: UUID | None = Field(None, description="明确为同一事项的原事项编号")
+    new_facts: bool = Field(False, description="提出新的事实和理由（不视为重复信访）")
+    major: bool = Field(False, description="重大、紧急事项")
+    occurred_at: AwareDatetime | None = OCCURRED_AT
+
+
+# ------------------------------------------------------------------ case acts
+class Command(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    occurred_at: AwareDatetime | None = OCCURRED_AT
+
+    def params(self) -> dict[str, Any]:
+        """The act's keyword arguments (everything but ``occurred_at``)."""
+        return {
+            k: v.value if isinstance(v, Enum) else v
+            for k in type(self).model_fields
+            if k != "occurred_at"
+            for v in (getattr(self, k),)
+        }
+
+
+class Transfer(Command):
+    """转送 (Art.22)."""
+
+    model_config = _examples({"to_unit_id": "330106001-gov", "note": "请依法处理并答复信访人"})
+    to_unit_id: str = Field(min_length=1)
+    note: str = ""
+
+
+class Assign(Command):
+    """交办 (Art.22): with a deadline for the completion report."""
+
+    model_config = _examples(
+        {"to_unit_id": "330106-hrss", "due_on": "2026-04-15", "note": "请于期限内报送办理结果"}
+    )
+    to_unit_id: str = Field(min_length=1)
+    due_on: date
+    note: str = ""
+
+
+class Route(Command):
+    """导入法定途径 (Art.22, 28, 31)."""
+
+    model_config = _examples(
+        {"channel": "discipline_inspection", "to_unit_id": "330106-di", "note": "转纪检监察机关"}
+    )
+    channel: RouteChannel
+    to_unit_id: str | None = None
+    note: str = ""
+
+
+class Inform(Command):
+    """告知 (Art.23)."""
+
+    model_config = _examples({"method": "written", "note": "已书面告知信访人办理方式"})
+    method: str = Field("written", max_length=50, examples=["written", "sms", "in_person"])
+    note: str = ""
+
+
+class Accept(Command):
+    """受理 (Art.23); 申诉求决类 names its path (5 or 6)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        coerce_numbers_to_str=True,
+        json_schema_extra={"examples": [{"path": "6", "note": "予以受理，出具受理告知书"}]},
+    )
+    path: str | None = Field(None, description="第三十一条处理途径：5 或 6")
+    note: str = ""
+
+
+class Object(Command):
+    """异议 (Art.23): within 5 working days of receipt."""
+
+    model_config = _examples({"reason": "该事项属于区人社局职责范围，不属于本单位"})
+    reason: str
+
+
+class ObjectionDecision(Command):
+    """异议审核 (Art.23, 24)."""
+
+    model_config = _examples(
+        {"agreed": True, "competent_unit_id": "330106-hrss", "note": "同意异议，改由区人社局办理"}
+    )
+    agreed: bool
+    competent_unit_id: str | None = None
+    note: str = ""
+
+
+class Decline(Command):
+    """不予受理 (Art.19, 31)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        coerce_numbers_to_str=True,
+        json_schema_extra={
+            "examples": [{"reason": "该事项已进入诉讼程序，请通过诉讼途径解决", "path": "1"}]
+        },
+    )
+    reason: str
+    path: str | None = None
+
+
+class Extend(Command):
+    """延期 (Art.34): path 6, at most 30 days in all."""
+
+    model_config = _examples(
+        {
+            "days": 30,
+            "reason": "案情复杂，需进一步调查核实",
+            "approved_by": "西湖区人民政府分管领导",
+        }
+    )
+    days: int
+    reason: str
+    approved_by: str
+
+
+class Answer(Command):
+    """答复 / 信访处理意见书 (Art.32, 34)."""
+
+    model_config = _examples(
+        {
+            "outcome": "supported",
+            "opinion": "经调查核实，补偿款确未足额发放，责成街道于30日内补发。",
+            "basis": "《土地管理法》第四十八条",
+        }
+    )
+    outcome: Outcome
+    opinion: str
+    basis: str = ""
+
+
+class Serve(Command):
+    """送达: the petitioner received the written opinion."""
+
+    model_config = _examples({"occurred_at": "2026-03-20T15:00:00+08:00"})
+
+
+class ReviewRequest(Command):
+    """复查申请 (Art.35)."""
+
+    model_config = _examples({"occurred_at": "2026-03-25T09:00:00+08:00"})
+
+
+class Review(Command):
+    """复查意见 (Art.35)."""
+
+    model_config = _examples({"outcome": "not_supported", "opinion": "经复查，维持原处理意见。"})
+    outcome: Outcome
+    opinion: str
+
+
+class RecheckRequest(Command):
+    """复核申请 (Art.36)."""
+
+    model_config = _examples({"occurred_at": "2026-05-06T09:00:00+08:00"})
+
+
+class Hearing(Command):
+    """听证 (Art.31, 36)."""
+
+    model_config = _examples(
+        {"started_on": "2026-05-10", "ended_on": "2026-05-11", "note": "公开听证，信访人到场"}
+    )
+    started_on: date
+    ended_on: date
+    note: str = ""
+
+
+class Recheck(Command):
+    """复核意见 (Art.36): final."""
+
+    model_config = _examples({"outcome": "not_supported", "opinion": "经复核，维持复查意见。"})
+    outcome: Outcome
+    opinion: str
+
+
+class Urge(Command):
+    """督办 (Art.38, 40)."""
+
+    model_config = _examples(
+        {
+            "target_unit_id": "330106001-gov",
+            "reason": "受理期限即将届满，请抓紧办理",
+            "due_on": "2026-03-20",
+        }
+    )
+    target_unit_id: str
+    reason: str
+    due_on: date | None = None
+
+
+class Evaluate(Command):
+    """满意度评价 (recorded by an official for the petitioner)."""
+
+    model_config = _examples({"satisfaction": "satisfied", "comment": "办理及时，结果满意"})
+    satisfaction: Satisfaction
+    comment: str = ""
+
+
+class Leader(Command):
+    """包案 (Art.18)."""
+
+    model_config = _examples(
+        {"leader_id": "330106-gov/wang", "leader_name": "王书记", "leader_unit_id": "330106-gov"}
+    )
+    leader_id: str
+    leader_name: str
+    leader_unit_id: str
+
+
+class Conclude(Command):
+    """办结: after the review (or recheck) window lapsed."""
+
+    model_config = _examples({"occurred_at": "2026-05-01T10:00:00+08:00"})
+
+
+# The act name in the URL → its body model (the same names as ``CaseService.perform``).
+ACTION_BODIES: dict[str, type[Command]] = {
+    "transfer": Transfer,
+    "assign": Assign,
+    "route": Route,
+    "inform": Inform,
+    "accept": Accept,
+    "object": Object,
+    "objection-decision": ObjectionDecision,
+    "decline": Decline,
+    "extend": Extend,
+    "answer": Answer,
+    "serve": Serve,
+    "review-request": ReviewRequest,
+    "review": Review,
+    "recheck-request": RecheckRequest,
+    "hearing": Hearing,
+    "recheck": Recheck,
+    "urge": Urge,
+    "evaluate": Evaluate,
+    "leader": Leader,
+    "conclude": Conclude,
+}
+
+
+# ------------------------------------------------------------------ tracking
+class TrackingEvaluation(BaseModel):
+    """信访人凭查询码评价办理结果。 The petitioner's own evaluation."""
+
+    model_config = _examples({"code": "12345678", "satisfaction": "satisfied", "comment": "满意"})
+    code: str = Field(min_length=1, max_length=32)
+    satisfaction: Satisfaction
+    comment: str = Field("", max_length=2000)
+
+
+# ------------------------------------------------------------------ units
+class UnitIn(BaseModel):
+    """登记单位。 Register a unit of the directory."""
+
+    model_config = _examples(
+        {
+            "unit_id": "330106003-gov",
+            "name": "西湖区某街道办事处",
+            "kind": "government",
+            "division_code": "330106003000",
+            "superior_id": "330106-gov",
+        }
+    )
+    unit_id: str = Field(min_length=1, max_length=100)
+    name: str = Field(min_length=1, max_length=200)
+    kind: UnitKind
+    division_code: str = Field(pattern=r"^\d{12}$")
+    superior_id: str | None = None
+
+
+class SuperiorIn(BaseModel):
+    model_config = _examples({"superior_id": "330106-gov"})
+    superior_id: str | None
+
+
+class MergeIn(BaseModel):
+    """撤并：承继单位接办全部事项 (Art.24)."""
+
+    model_config = _examples({"successor_id": "330106-gov"})
+    successor_id: str = Field(min_length=1)
+
+
+# ------------------------------------------------------------------ answers (docs only)
+class CaseView(BaseModel):
+    """The case as a caller sees it (personal data masked unless their unit handles it)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: str
+    serial_number: str
+    stage: str
+    category: str
+    path: str | None
+    channel: str
+    division_code: str
+    subject: str
+    content: str
+    matter_kind: str
+    flags: dict[str, Any]
+    holder_unit_id: str
+    petitioners: list[dict[str, str]]
+    deadlines: list[dict[str, Any]]
+    urges: list[dict[str, Any]]
+    leaders: list[dict[str, Any]]
+    evaluation: dict[str, Any] | None
+    extensions: list[dict[str, Any]]
+    receipts: list[dict[str, Any]]
+    concluded_at: str | None
+    conclusion: str | None
+    version: int
+    last_hash: str
+    position: int | None = Field(None, description="store position of the last event written")
+    query_code: str | None = Field(None, description="registration only: the petitioner's code")
+
+
+class EventView(BaseModel):
+    id: str
+    type: str = Field(examples=["Accepted"])
+    version: int
+    actor: dict[str, str]
+    occurred_at: str
+    recorded_at: str
+    payload: dict[str, Any]
+    prev_hash: str
+    hash: str

@@ -1,0 +1,138 @@
+"""Configuration: every setting comes from an ``XINFANG_`` environment variable, read once."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from domain.acts import Rules
+from domain.calendar import WorkCalendar
+
+DEV_JWT_SECRET = "xinfang-development-secret-change-me"
+
+# Every variable the settings read; docker-compose and the tests check against this list.
+VARIABLES = (
+    "XINFANG_DATABASE_URL",
+    "XINFANG_SQLITE_PATH",
+    "XINFANG_CIPHER_KEY",
+    "XINFANG_JWT_SECRET",
+    "XINFANG_TOKEN_HOURS",
+    "XINFANG_KAFKA_BOOTSTRAP",
+    "XINFANG_KAFKA_EVENTS_TOPIC",
+    "XINFANG_KAFKA_INTAKE_TOPIC",
+    "XINFANG_KAFKA_DLQ_TOPIC",
+    "XINFANG_HOLIDAYS_FILE",
+    "XINFANG_SUGGESTION_DAYS",
+    "XINFANG_ACCUSATION_DAYS",
+    "XINFANG_PATH5_DAYS",
+    "XINFANG_RECOMMENDATION_ANSWER_DAYS",
+    "XINFANG_HOST",
+    "XINFANG_PORT",
+    "XINFANG_WORKERS",
+    "XINFANG_POOL_SIZE",
+    "XINFANG_AGGREGATE_CACHE",
+    "XINFANG_IN_PROCESS_PROJECTIONS",
+    "XINFANG_LOG_LEVEL",
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str | None = None
+    sqlite_path: str = "var/xinfang.db"
+    cipher_key: str | None = None
+    jwt_secret: str = DEV_JWT_SECRET
+    token_hours: int = 12
+    kafka_bootstrap: str | None = None
+    kafka_events_topic: str = "xinfang.events"
+    kafka_intake_topic: str = "xinfang.intake"
+    kafka_dlq_topic: str = "xinfang.intake.dlq"
+    holidays_file: str | None = None
+    suggestion_days: int = 60
+    accusation_days: int = 60
+    path5_days: int = 60
+    recommendation_answer_days: int = 30
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 1
+    pool_size: int = 10
+    aggregate_cache: int = 10000
+    in_process_projections: bool = True
+    log_level: str = "info"
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def uses_postgres(self) -> bool:
+        return bool(self.database_url)
+
+    @property
+    def development_secret(self) -> bool:
+        return self.jwt_secret == DEV_JWT_SECRET
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+
+        def text(name: str, default: str | None = None) -> str | None:
+            value = env.get(f"XINFANG_{name}")
+            return value if value not in (None, "") else default
+
+        def number(name: str, default: int) -> int:
+            value = text(name)
+            return int(value) if value is not None else default
+
+        def flag(name: str, default: bool) -> bool:
+            value = text(name)
+            if value is None:
+                return default
+            return value.strip().lower() in ("1", "true", "yes", "on", "y")
+
+        return cls(
+            database_url=text("DATABASE_URL"),
+            sqlite_path=text("SQLITE_PATH", "var/xinfang.db") or "var/xinfang.db",
+            cipher_key=text("CIPHER_KEY"),
+            jwt_secret=text("JWT_SECRET", DEV_JWT_SECRET) or DEV_JWT_SECRET,
+            token_hours=number("TOKEN_HOURS", 12),
+            kafka_bootstrap=text("KAFKA_BOOTSTRAP"),
+            kafka_events_topic=text("KAFKA_EVENTS_TOPIC", "xinfang.events") or "xinfang.events",
+            kafka_intake_topic=text("KAFKA_INTAKE_TOPIC", "xinfang.intake") or "xinfang.intake",
+            kafka_dlq_topic=text("KAFKA_DLQ_TOPIC", "xinfang.intake.dlq") or "xinfang.intake.dlq",
+            holidays_file=text("HOLIDAYS_FILE"),
+            suggestion_days=number("SUGGESTION_DAYS", 60),
+            accusation_days=number("ACCUSATION_DAYS", 60),
+            path5_days=number("PATH5_DAYS", 60),
+            recommendation_answer_days=number("RECOMMENDATION_ANSWER_DAYS", 30),
+            host=text("HOST", "127.0.0.1") or "127.0.0.1",
+            port=number("PORT", 8000),
+            workers=number("WORKERS", 1),
+            pool_size=number("POOL_SIZE", 10),
+            aggregate_cache=number("AGGREGATE_CACHE", 10000),
+            in_process_projections=flag("IN_PROCESS_PROJECTIONS", True),
+            log_level=text("LOG_LEVEL", "info") or "info",
+        )
+
+    def rules(self) -> Rules:
+        return Rules(
+            calendar=load_calendar(self.holidays_file),
+            suggestion_days=self.suggestion_days,
+            accusation_days=self.accusation_days,
+            path5_days=self.path5_days,
+            recommendation_answer_days=self.recommendation_answer_days,
+        )
+
+
+def load_calendar(path: str | None) -> WorkCalendar:
+    """A holiday calendar from a JSON file ``{"holidays": [...], "workdays": [...]}``; with no
+    file, no holidays and no roll-forward (the default the issue asks for)."""
+    if not path:
+        return WorkCalendar()
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    return WorkCalendar.of(
+        holidays=[date.fromisoformat(d) for d in data.get("holidays", [])],
+        workdays=[date.fromisoformat(d) for d in data.get("workdays", [])],
+        roll_forward=bool(data.get("roll_forward", True)),
+    )
