@@ -1,0 +1,158 @@
+"""The projection runner: exactly once under crashes, resumes on restart, rebuild = incremental.
+
+Every test runs on the SQLite file and on PostgreSQL (``store_settings`` is parametrised).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from domain.units import Directory
+from gateways.settings import Settings
+from projections.db import ViewDatabase
+from projections.ledger_query import Scope
+from projections.runner import ProjectionRunner
+from projections.supervision_query import rollup
+from tests.integration.projection_support import dump, later, populate, runner, view_db
+from tests.scenario_support import COUNTY_BUREAU, TOWN_1, World, official
+
+
+class Crash(Exception):
+    """The power cut a test injects."""
+
+
+@pytest.fixture
+def db(store_settings: Settings) -> Iterator[ViewDatabase]:
+    database = view_db(store_settings)
+    yield database
+    database.close()
+
+
+def crash_at(stage: str, occurrence: int) -> object:
+    """A fault hook that raises the ``occurrence``-th time the runner reaches ``stage``."""
+    seen = {"n": 0}
+
+    def fault(at: str) -> None:
+        if at == stage:
+            seen["n"] += 1
+            if seen["n"] == occurrence:
+                raise Crash(at)
+
+    return fault
+
+
+def clean_build(r: ProjectionRunner) -> dict[str, list[tuple[object, ...]]]:
+    for projection in r.projections:
+        r.rebuild(projection.name)
+    return dump(r.db)
+
+
+def county_registrations(db: ViewDatabase, directory: Directory, world: World) -> int:
+    scope = Scope.of(official(COUNTY_BUREAU), directory)
+    figures = rollup(db, scope, "330106", directory, today=world.today())
+    return int(figures["registrations"])
+
+
+@pytest.mark.parametrize("stage", ["inside_batch", "between_batches"])
+def test_a_crash_neither_loses_nor_doubles_an_event(
+    world: World, db: ViewDatabase, stage: str
+) -> None:
+    populate(world)
+    crashing = runner(world, db, batch_size=7)
+    crashing.fault = crash_at(stage, 3)  # type: ignore[assignment]
+    with pytest.raises(Crash):
+        crashing.catch_up()
+    # Rows and positions moved together: two whole batches, nothing of the third.
+    assert set(crashing.positions().values()) == {crashing.position("ledger")}
+    assert crashing.position("ledger") > 0
+
+    restarted = runner(world, db, batch_size=7)
+    restarted.catch_up()
+    top = world.top()
+    assert restarted.positions() == {"ledger": top, "supervision": top}
+    resumed = dump(db)
+    assert county_registrations(db, world.service.directory, world) == 8
+    assert resumed == clean_build(runner(world, db))
+
+
+def test_a_restarted_runner_resumes_where_it_stopped(world: World, db: ViewDatabase) -> None:
+    cases = populate(world)
+    first = runner(world, db, batch_size=5)
+    first.catch_up()
+    stopped_at = first.position("ledger")
+    later(world, cases)
+    second = runner(world, db, batch_size=5)
+    read = second.catch_up()
+    # Only what was recorded after the first runner stopped is read again.
+    recorded_since = world.service.recorder.select_notifications(
+        start=stopped_at, limit=10_000, inclusive_of_start=False
+    )
+    assert read == len(recorded_since) > 0
+    assert second.memory.loads > 0  # cases met again were loaded once from the store
+    assert dump(db) == clean_build(runner(world, db))
+
+
+def test_a_rebuilt_projection_equals_the_incrementally_built_one(
+    world: World, db: ViewDatabase
+) -> None:
+    live = runner(world, db, batch_size=3)
+    cases = populate(world, after_day=lambda _: live.catch_up())
+    later(world, cases)
+    live.catch_up()
+    incremental = dump(db)
+    assert incremental["v_ledger_cases"], "the ledger has rows"
+    assert incremental["v_sup_versions"], "the roll-up has versions"
+    rebuilt = runner(world, db, batch_size=1000)
+    shown: list[tuple[int, int]] = []
+    rebuilt.rebuild("ledger", progress=lambda done, total: shown.append((done, total)))
+    rebuilt.rebuild("supervision")
+    assert dump(db) == incremental
+    assert shown[0] == (0, world.top()) and shown[-1][0] == shown[-1][1] == world.top()
+
+
+def test_a_runner_never_applies_what_another_runner_already_applied(
+    world: World, db: ViewDatabase
+) -> None:
+    populate(world)
+    other = runner(world, db, batch_size=4)
+    mine = runner(world, db, batch_size=4)
+    calls = {"n": 0}
+
+    def meanwhile(stage: str) -> None:
+        # Another worker gets ahead while this one is about to write its second batch.
+        if stage == "between_batches":
+            calls["n"] += 1
+            if calls["n"] == 2:
+                other.catch_up()
+
+    mine.fault = meanwhile  # type: ignore[assignment]
+    mine.catch_up()
+    assert mine.positions() == {"ledger": world.top(), "supervision": world.top()}
+    assert county_registrations(db, world.service.directory, world) == 8
+    assert dump(db) == clean_build(runner(world, db))
+
+
+def test_in_process_mode_follows_new_events(world: World, db: ViewDatabase) -> None:
+    r = runner(world, db)
+    r.start_thread(poll=0.05)
+    try:
+        world.on(0)
+        registered = world.registered()
+        assert registered.position is not None
+        assert r.wait_for(registered.position, timeout=10)
+        rows = db.query(
+            "SELECT stage FROM v_ledger_cases WHERE case_id = %s", [str(registered.case.id)]
+        )
+        assert rows == [{"stage": "registered"}]
+        world.on(1)
+        world.act(registered.case.id, COUNTY_BUREAU, "transfer", to_unit_id=TOWN_1)
+        assert r.wait_for(world.top(), timeout=10)
+        rows = db.query(
+            "SELECT stage, holder_unit_id FROM v_ledger_cases WHERE case_id = %s",
+            [str(registered.case.id)],
+        )
+        assert rows == [{"stage": "awaiting_acceptance", "holder_unit_id": TOWN_1}]
+    finally:
+        r.stop()

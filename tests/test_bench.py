@@ -1,0 +1,154 @@
+"""``xinfang bench`` prints its figures: tiny runs of each mode, checking what is printed.
+
+No timing is asserted here (a shared CI machine cannot judge speed); the bench's targets are
+read off its printout on a quiet machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+from typing import Any
+
+import psycopg
+import pytest
+
+from gateways.bench.report import latency_figures, percentile
+from gateways.commands.bench import add_arguments, run_bench
+from gateways.settings import Settings
+
+LATENCY_KEYS = {"p50_ms", "p95_ms", "p99_ms", "max_ms"}
+
+
+def bench(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, dict[str, Any]]:
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    status = run_bench(Settings(), parser.parse_args([*argv, "--json"]))
+    text = capsys.readouterr().out
+    figures = json.loads(text.strip().splitlines()[-1])
+    return status, text, figures
+
+
+def blocks_of(figures: dict[str, Any], mode: str) -> list[dict[str, Any]]:
+    return [b for b in figures["blocks"] if b["mode"] == mode]
+
+
+def test_percentiles_are_nearest_rank() -> None:
+    samples = [i / 1000 for i in range(1, 101)]  # 1..100 ms
+    assert percentile(sorted(samples), 0.5) == 0.05
+    assert latency_figures(samples) == {
+        "p50_ms": 50.0,
+        "p95_ms": 95.0,
+        "p99_ms": 99.0,
+        "max_ms": 100.0,
+    }
+    assert latency_figures([])["p99_ms"] == 0.0
+
+
+def test_raw_and_app_on_sqlite_print_rates_latencies_and_the_ratio(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    status, text, figures = bench(
+        capsys,
+        "--database-url",
+        "sqlite",
+        "--modes",
+        "raw,app",
+        "--n",
+        "60",
+        "--rounds",
+        "2",
+        "--threads",
+        "2",
+    )
+    assert status == 0
+    assert figures["store"] == "sqlite"
+    (raw,) = blocks_of(figures, "raw")
+    (app,) = blocks_of(figures, "app")
+    assert raw["saves"] == 60 and raw["saves_per_s"] > 0
+    assert raw.keys() >= LATENCY_KEYS and "saves_per_s_2_threads" in raw
+    assert app["commands"] >= 60 and app["commands_per_s"] > 0 and app["errors"] == 0
+    assert app.keys() >= LATENCY_KEYS and "commands_per_s_2_threads" in app
+    assert set(app["mean_ms_by_action"]) == {
+        "register",
+        "transfer",
+        "accept",
+        "answer",
+        "serve",
+        "evaluate",
+    }
+    assert app["app_raw_ratio"] > 0
+    assert "app/raw = " in text and "(target ≥ 0.70)" in text
+    assert "== raw:" in text and "== app:" in text
+    (targets,) = blocks_of(figures, "targets")
+    assert targets["app/raw ≥ 0.70"].startswith(("met", "NOT met"))
+
+
+@pytest.mark.postgres
+def test_on_postgres_the_bench_database_is_made_for_the_run_and_dropped(
+    capsys: pytest.CaptureFixture[str], pg_server: Any
+) -> None:
+    status, text, figures = bench(
+        capsys,
+        "--database-url",
+        pg_server.url("postgres"),
+        "--modes",
+        "raw,app",
+        "--n",
+        "30",
+        "--rounds",
+        "1",
+        "--threads",
+        "1",
+    )
+    assert status == 0
+    assert f"store: postgres xinfang_bench_{os.getpid()}" in text
+    assert blocks_of(figures, "app")[0]["commands"] >= 30
+    with psycopg.connect(pg_server.url("postgres"), autocommit=True) as conn:
+        names = [r[0] for r in conn.execute("SELECT datname FROM pg_database")]
+    assert f"xinfang_bench_{os.getpid()}" not in names
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("gateways.http.app") is None, reason="the HTTP API is not installed"
+)
+def test_http_runs_closed_and_open_loop_against_the_real_server(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    status, text, figures = bench(
+        capsys,
+        "--database-url", "sqlite",
+        "--modes", "http",
+        "--workers", "1",
+        "--duration", "1.5",
+        "--warmup", "0.5",
+        "--connections", "2",
+        "--rate", "40",
+    )  # fmt: skip
+    closed, opened = blocks_of(figures, "http")
+    assert closed["mode"] == "http" and "closed loop" in closed["title"]
+    assert "open loop at 40/s" in opened["title"]
+    for block in (closed, opened):
+        assert block["commands"] > 0, block
+        assert block["errors"] == 0, block["error_kinds"]
+        assert block.keys() >= LATENCY_KEYS and "loadgen_cpu_percent" in block
+    assert status == 0
+    assert "p99 at 40/s" in text
+
+
+def test_hooks_without_their_services_say_why_they_were_skipped(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    status, _text, figures = bench(capsys, "--database-url", "sqlite", "--modes", "relay")
+    (relay,) = blocks_of(figures, "relay")
+    assert any(note.startswith("skipped:") for note in relay["notes"])
+    assert status == 0
+
+
+def test_an_unknown_mode_is_refused() -> None:
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    with pytest.raises(SystemExit, match="unknown mode"):
+        run_bench(Settings(), parser.parse_args(["--modes", "raw,warp"]))

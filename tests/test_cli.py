@@ -1,0 +1,223 @@
+"""The ``xinfang`` command as a person at a terminal uses it: parse, run, read the exit code."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import jwt
+import pytest
+
+from domain.acts import Actor
+from gateways.cli import build_parser, main
+from gateways.settings import DEV_JWT_SECRET, Settings
+from gateways.tokens import read_token
+
+DESIGN_COMMANDS = {
+    "serve",
+    "demo",
+    "project",
+    "relay",
+    "intake",
+    "verify",
+    "bench",
+    "token",
+    "migrate",
+    "report",
+}
+
+
+@pytest.fixture
+def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty embedded store of the test's own, named the way a user names it."""
+    path = tmp_path / "xinfang.db"
+    for name in [v for v in os.environ if v.startswith("XINFANG_")]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("XINFANG_SQLITE_PATH", str(path))
+    return path
+
+
+def _subcommands(parser: argparse.ArgumentParser) -> set[str]:
+    actions = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    return {name for action in actions for name in action.choices}
+
+
+def test_the_parser_offers_every_command_of_the_design() -> None:
+    assert _subcommands(build_parser()) >= DESIGN_COMMANDS
+
+
+def test_project_has_rebuild_and_run() -> None:
+    args = build_parser().parse_args(["project", "rebuild", "ledger"])
+    assert (args.project_command, args.name) == ("rebuild", "ledger")
+    args = build_parser().parse_args(["project", "run", "supervision"])
+    assert (args.project_command, args.name) == ("run", "supervision")
+
+
+def test_token_prints_a_jwt_for_the_named_official(
+    store: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(
+        [
+            "token",
+            "--unit",
+            "330106-bureau",
+            "--roles",
+            "registrar,bureau",
+            "--official",
+            "wang-lihua",
+            "--name",
+            "王丽华",
+        ]
+    )
+    assert code == 0
+    token = capsys.readouterr().out.strip()
+    official = read_token(Settings.from_env(), token)
+    assert official == Actor(
+        "wang-lihua",
+        "王丽华",
+        "330106-bureau",
+        frozenset({"registrar", "bureau"}),
+        "330106",  # the unit's area: the county's 6-digit division prefix
+    )
+    claims = jwt.decode(token, DEV_JWT_SECRET, algorithms=["HS256"])
+    assert claims["exp"] - claims["iat"] == 12 * 3600
+
+
+def test_token_for_an_unknown_unit_exits_2(store: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["token", "--unit", "no-such-unit", "--roles", "bureau"])
+    assert code == 2
+    assert "no-such-unit" in capsys.readouterr().err
+
+
+def test_token_with_an_unknown_role_exits_2(
+    store: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["token", "--unit", "330106-bureau", "--roles", "bureau,mayor"]) == 2
+    assert "mayor" in capsys.readouterr().err
+
+
+def test_verify_on_a_seeded_store_exits_0(store: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo", "--cases", "30", "--seed", "3"]) == 0
+    assert main(["verify"]) == 0
+    assert "verified 30 cases" in capsys.readouterr().out
+
+
+def test_verify_exits_1_when_a_stored_event_was_altered(
+    store: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["demo", "--cases", "20", "--seed", "5"]) == 0
+    with sqlite3.connect(store) as db:
+        case_id, state = db.execute(
+            "SELECT e.originator_id, e.state FROM stored_events e "
+            "WHERE e.topic = 'domain.case_events:Registered' AND EXISTS (SELECT 1 FROM "
+            "stored_events n WHERE n.originator_id = e.originator_id "
+            "AND n.originator_version = 2) LIMIT 1"
+        ).fetchone()
+        altered = bytes(state).replace(b'"people_count":', b'"people_count":9', 1)
+        db.execute(
+            "UPDATE stored_events SET state = ? WHERE originator_id = ? AND originator_version = 1",
+            (altered, case_id),
+        )
+    assert main(["verify"]) == 1
+    assert "broken" in capsys.readouterr().out
+
+
+def test_verify_of_an_unknown_case_is_a_domain_error(
+    store: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["verify", "--case", "00000000-0000-4000-8000-000000000000"]) == 1
+    assert "CASE_NOT_FOUND" in capsys.readouterr().err
+
+
+def test_demo_refuses_a_store_that_already_has_cases(
+    store: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["demo", "--cases", "10"]) == 0
+    assert main(["demo", "--cases", "10"]) == 1
+    err = capsys.readouterr().err
+    assert "已有信访事项" in err and "--force" in err
+    assert main(["demo", "--cases", "10", "--force"]) == 0
+
+
+def test_a_command_whose_module_is_absent_exits_2(
+    store: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setitem(sys.modules, "gateways.commands.migrate", None)
+    assert main(["migrate"]) == 2
+    assert "not available" in capsys.readouterr().err
+
+
+# ------------------------------------------------------------------ serve, as a newcomer
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_serve_seeds_an_empty_store_and_answers_with_a_printed_token(tmp_path: Path) -> None:
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("XINFANG_")}
+    env.update(XINFANG_SQLITE_PATH=str(tmp_path / "xinfang.db"), XINFANG_PORT=str(port))
+    out_path = tmp_path / "stdout.txt"
+    with out_path.open("w") as out:
+        proc = subprocess.Popen(
+            [*_xinfang(), "serve"],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            cwd=tmp_path,
+        )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        _wait_for_health(base, proc, out_path)
+        printed = out_path.read_text()
+        assert f"{base}/docs" in printed
+        token = re.search(r"export TOKEN_BUREAU=(\S+)", printed)
+        case = re.search(r"/api/v1/petitions/([0-9a-f-]{36})", printed)
+        assert token and case, printed
+        for key in ("HANDLER", "LEADER", "INSPECTOR", "ADMIN"):
+            assert f"export TOKEN_{key}=" in printed
+        reply = httpx.get(
+            f"{base}/api/v1/petitions/{case.group(1)}",
+            headers={"Authorization": f"Bearer {token.group(1)}"},
+            timeout=10,
+        )
+        assert reply.status_code == 200, reply.text
+        assert case.group(1) in reply.text
+        assert httpx.get(f"{base}/api/v1/petitions/{case.group(1)}").status_code == 401
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def _xinfang() -> list[str]:
+    """The installed console script, as a newcomer runs it (the module when not installed)."""
+    script = Path(sys.executable).parent / "xinfang"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "gateways.cli"]
+
+
+def _wait_for_health(base: str, proc: subprocess.Popen[bytes], out_path: Path) -> None:
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"xinfang serve exited with {proc.returncode}:\n{out_path.read_text()}")
+        try:
+            if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    pytest.fail(f"xinfang serve did not become healthy:\n{out_path.read_text()}")
