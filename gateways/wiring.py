@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import hashlib
 from datetime import UTC, datetime
+from pathlib import Path
+
+from psycopg.conninfo import make_conninfo
 
 from domain.application import CaseService, Clock
 from gateways.settings import Settings
-from gateways.store import eventsourcing_env, schema_lock
+from gateways.store import eventsourcing_env, postgres_params, schema_lock
+from projections.db import ViewDatabase, views_path
 
 
 class SystemClock:
@@ -32,3 +36,17 @@ def build_service(settings: Settings, clock: Clock | None = None) -> CaseService
             pepper=pepper(settings),
             command_cache_size=settings.aggregate_cache,
         )
+
+
+def build_view_database(settings: Settings) -> ViewDatabase:
+    """The read models' database: the events' own PostgreSQL database, or a SQLite file next
+    to the event store (``var/xinfang-views.db``)."""
+    if settings.database_url:
+        params = {k: v for k, v in postgres_params(settings.database_url).items() if v}
+        return ViewDatabase(
+            "postgres", conninfo=make_conninfo(**params), pool_size=settings.pool_size
+        )
+    path = views_path(settings.sqlite_path)
+    if path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    return ViewDatabase("sqlite", sqlite_path=path)

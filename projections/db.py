@@ -18,12 +18,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from psycopg.conninfo import make_conninfo
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
-from gateways.settings import Settings
-from gateways.store import postgres_params
 from projections.db_cursors import (
     Cursor,
     Dialect,
@@ -75,17 +72,6 @@ class ViewDatabase:
         elif self._sqlite_path == ":memory:":
             # One shared connection: an in-memory database exists only inside it.
             self._shared = self._open_sqlite()
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> ViewDatabase:
-        if settings.database_url:
-            params = {k: v for k, v in postgres_params(settings.database_url).items() if v}
-            conninfo = make_conninfo(**params)
-            return cls("postgres", conninfo=conninfo, pool_size=settings.pool_size)
-        path = views_path(settings.sqlite_path)
-        if path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        return cls("sqlite", sqlite_path=path)
 
     # ---------------------------------------------------------- connections
     def _open_sqlite(self) -> sqlite3.Connection:

@@ -32,7 +32,6 @@ from typing import Any, Protocol
 
 from domain.application import CaseService
 from domain.case_events import CaseEvent
-from gateways.settings import Settings
 from projections.case_memory import CaseMemory
 from projections.db import Cursor, ViewDatabase
 
@@ -278,20 +277,3 @@ def _no_gc_pauses() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
-
-
-def all_projections(settings: Settings) -> list[Projection]:
-    """Every read model: the ledger, supervision roll-up (and the deadline warnings read from the
-    ledger's tables), plus those registered in ``projections.registry.extra_projections``."""
-    from projections.ledger import LedgerProjection
-    from projections.supervision import SupervisionProjection
-
-    found: list[Projection] = [LedgerProjection(), SupervisionProjection()]
-    try:
-        from projections import registry
-    except ImportError:
-        return found
-    extra = getattr(registry, "extra_projections", None)
-    if extra is not None:
-        found.extend(extra(settings))
-    return found

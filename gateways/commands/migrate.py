@@ -37,13 +37,14 @@ def run_migrate(settings: Settings) -> int:
 
 def _create_read_models(settings: Settings, service: CaseService) -> list[str]:
     """The projections' tables and positions: building their runner creates them."""
-    from projections.db import ViewDatabase
-    from projections.runner import ProjectionRunner, all_projections
+    from gateways.wiring import build_view_database
+    from projections.registry import all_projections
+    from projections.runner import ProjectionRunner
 
-    db = ViewDatabase.from_settings(settings)
+    db = build_view_database(settings)
     try:
         with schema_lock(settings):
-            runner = ProjectionRunner(service, db, all_projections(settings))
+            runner = ProjectionRunner(service, db, all_projections())
         return list(runner.positions())
     finally:
         db.close()

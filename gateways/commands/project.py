@@ -13,9 +13,9 @@ from types import FrameType
 
 from domain.application import CaseService
 from gateways.settings import Settings
-from gateways.wiring import build_service
-from projections.db import ViewDatabase
-from projections.runner import Projection, ProjectionRunner, all_projections
+from gateways.wiring import build_service, build_view_database
+from projections.registry import all_projections
+from projections.runner import Projection, ProjectionRunner
 
 log = logging.getLogger("xinfang.projections")
 
@@ -28,7 +28,7 @@ ALIASES = {"warnings": "ledger"}
 
 def select(settings: Settings, name: str) -> list[Projection]:
     """The projections called ``name`` (``all`` for every one); an unknown name is an error."""
-    found = all_projections(settings)
+    found = all_projections()
     if name == ALL:
         return found
     name = ALIASES.get(name, name)
@@ -42,8 +42,8 @@ def select(settings: Settings, name: str) -> list[Projection]:
 def start_in_process(settings: Settings, service: CaseService) -> ProjectionRunner:
     """Every projection in a daemon thread of the serving process (the embedded default).
     The caller stops it with ``runner.stop()`` on shutdown."""
-    db = ViewDatabase.from_settings(settings)
-    runner = ProjectionRunner(service, db, all_projections(settings))
+    db = build_view_database(settings)
+    runner = ProjectionRunner(service, db, all_projections())
     runner.start_thread()
     return runner
 
@@ -51,7 +51,7 @@ def start_in_process(settings: Settings, service: CaseService) -> ProjectionRunn
 def run_project(settings: Settings, name: str) -> int:
     """A worker process for ``name`` (or ``all``): catch up, then follow until SIGTERM/SIGINT."""
     service = build_service(settings)
-    db = ViewDatabase.from_settings(settings)
+    db = build_view_database(settings)
     runner = ProjectionRunner(service, db, select(settings, name))
     stop = threading.Event()
 
@@ -100,7 +100,7 @@ def rebuild_project(settings: Settings, name: str) -> int:
     """Rebuild ``name`` (or ``all``) from zero with a progress bar; the service keeps serving
     from the old rows until each batch commits."""
     service = build_service(settings)
-    db = ViewDatabase.from_settings(settings)
+    db = build_view_database(settings)
     try:
         chosen = select(settings, name)
         runner = ProjectionRunner(service, db, chosen, batch_size=10000)

@@ -24,10 +24,11 @@ from domain.units import UnitKind
 from gateways.bench.seeding import seed_directory
 from gateways.commands.project import ALIASES
 from gateways.settings import Settings
-from gateways.wiring import build_service
-from projections.db import ViewDatabase, instant
+from gateways.wiring import build_service, build_view_database
+from projections.db import instant
 from projections.ledger_query import LedgerFilter, Scope, ledger_page
-from projections.runner import ProjectionRunner, all_projections
+from projections.registry import all_projections
+from projections.runner import ProjectionRunner
 from projections.supervision_query import rollup
 
 SAVE_EVERY = 2000
@@ -146,13 +147,13 @@ def measure(settings: Settings, name: str, n_cases: int, queries: int = 200) -> 
     """Seed, rebuild ``name`` from zero, and time its queries."""
     clock = _FixedClock(datetime(2026, 1, 15, 2, 0, tzinfo=UTC))
     service = build_service(settings, clock=clock)
-    db = ViewDatabase.from_settings(settings)
+    db = build_view_database(settings)
     try:
         started = time.perf_counter()
         seeded = seed_cases(service, n_cases)
         seed_seconds = time.perf_counter() - started
         name = ALIASES.get(name, name)
-        chosen = [p for p in all_projections(settings) if p.name == name]
+        chosen = [p for p in all_projections() if p.name == name]
         if not chosen:
             raise SystemExit(f"unknown projection {name!r}")
         runner = ProjectionRunner(service, db, chosen, batch_size=10000)

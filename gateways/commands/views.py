@@ -25,10 +25,10 @@ from domain.acts import SYSTEM, Actor
 from domain.calendar import china_date
 from domain.errors import invalid
 from gateways.settings import Settings
-from gateways.wiring import build_service
-from projections.db import ViewDatabase
+from gateways.wiring import build_service, build_view_database
 from projections.ledger_query import CSV_COLUMNS, LedgerFilter, Scope, ledger_csv, ledger_page
-from projections.runner import ProjectionRunner, all_projections
+from projections.registry import all_projections
+from projections.runner import ProjectionRunner
 from projections.supervision_query import rollup
 from projections.warnings import unit_warnings
 
@@ -72,10 +72,10 @@ def run_view(settings: Settings, args: argparse.Namespace) -> int:
 def view(settings: Settings, argv: Sequence[str]) -> int:
     args = parser().parse_args(list(argv))
     service = build_service(settings)
-    db = ViewDatabase.from_settings(settings)
+    db = build_view_database(settings)
     try:
         if not args.no_catch_up:
-            ProjectionRunner(service, db, all_projections(settings)).catch_up()
+            ProjectionRunner(service, db, all_projections()).catch_up()
         directory = service.directory
         actor = _reader(args.as_unit, directory) if args.as_unit else SYSTEM
         scope = Scope.of(actor, directory)

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from projections.db import ViewDatabase
+from gateways.wiring import build_view_database
 from tests.api.conftest import Api
 from tests.integration.projection_support import populate, runner
 from tests.scenario_support import COUNTY_BUREAU, TOWN_1, TOWN_2, at
@@ -21,7 +21,7 @@ from tests.scenario_support import COUNTY_BUREAU, TOWN_1, TOWN_2, at
 @pytest.fixture
 def story(api: Api) -> dict[str, Any]:
     cases = populate(api.world)
-    db = ViewDatabase.from_settings(api.settings)
+    db = build_view_database(api.settings)
     runner(api.world, db).catch_up()
     db.close()
     api.on(21)

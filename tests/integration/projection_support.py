@@ -29,6 +29,7 @@ from uuid import UUID
 
 from domain.acts import Actor
 from gateways.settings import Settings
+from gateways.wiring import build_view_database
 from projections.db import ViewDatabase
 from projections.ledger import LedgerProjection
 from projections.runner import Projection, ProjectionRunner
@@ -55,7 +56,7 @@ def projections() -> list[Projection]:
 
 
 def view_db(settings: Settings) -> ViewDatabase:
-    return ViewDatabase.from_settings(settings)
+    return build_view_database(settings)
 
 
 def runner(world: World, db: ViewDatabase, batch_size: int = 1000) -> ProjectionRunner:

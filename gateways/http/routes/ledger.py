@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field
 from domain.acts import Actor
 from domain.calendar import china_date
 from gateways.http.deps import current_actor
+from gateways.wiring import build_view_database
 from projections.db import ViewDatabase
 from projections.ledger_query import LedgerFilter, Scope, ledger_csv, ledger_page
 
@@ -30,7 +31,7 @@ def view_database(request: Request) -> ViewDatabase:
     state = request.app.state
     db = getattr(state, "views", None)
     if db is None:
-        db = ViewDatabase.from_settings(state.settings)
+        db = build_view_database(state.settings)
         state.views = db
     return db
 
