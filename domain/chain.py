@@ -26,26 +26,25 @@ def event_id(originator_id: UUID | str, version: int) -> UUID:
     return uuid5(NAMESPACE_URL, f"{originator_id}:{version}")
 
 
-def _canonical(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, date):
+def _plain(value: Any) -> Any:
+    """How ``json`` renders what it has no rule for: instants and days as ISO text, ids as
+    text, enums by value. (Dicts, lists, tuples, strings and numbers it renders itself, in C:
+    a third of the cost of a command's digest was a Python walk over the event.)"""
+    if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, UUID):
         return str(value)
     if isinstance(value, Enum):
         return value.value
-    if isinstance(value, dict):
-        return {str(k): _canonical(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_canonical(v) for v in value]
-    return value
+    raise TypeError(f"not part of an event's canonical form: {type(value).__name__}")
 
 
 def event_digest(event: Any) -> str:
     """SHA-256 of the event's canonical form (its class name and every field)."""
-    body = {"type": type(event).__qualname__, **_canonical(dict(vars(event)))}
-    text = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    body = {"type": type(event).__qualname__, **vars(event)}
+    text = json.dumps(
+        body, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=_plain
+    )
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

@@ -53,3 +53,21 @@ def test_a_refusal_reached_on_a_stale_cached_state_is_checked_again_on_a_fresh_r
     # NOT_HOLDER; the fresh read shows the transfer, and the acceptance is recorded.
     case = world.act(case_id, TOWN_2, "accept", path="6")
     assert case.accepted_by == TOWN_2
+
+
+def test_a_case_taken_from_the_cache_is_a_private_copy(world: World) -> None:
+    case_id = world.transferred(to=TOWN_1, day=1)
+    world.on(2)
+    world.act(case_id, TOWN_1, "accept", path="6")
+    cache = world.service._cache
+
+    taken = cache.take(case_id)
+    assert taken is not None
+    assert vars(taken) == vars(world.case(case_id))
+    taken.receipts[-1]["unit_id"] = "elsewhere"
+    taken.extensions.append({"days": 30})
+
+    again = cache.take(case_id)
+    assert again is not None
+    assert again.receipts[-1]["unit_id"] == TOWN_1
+    assert again.extensions == []
