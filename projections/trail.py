@@ -7,13 +7,17 @@ One projection (``trail``) keeps four tables, which the trail, the assessment fi
   registration, answer, evaluation, leader ownership and conclusion dates (no personal data).
 - ``v_trail_events``: one row per case event: its id (``domain.chain.event_id``), type, actor
   (official and unit), occurred and recorded times. The timeline of the trail.
-- ``v_trail_duties``: one row per duty of ``domain.deadlines`` (transfer, inform, accept,
-  answer, assigned report, review, recheck): unit, start, last day, day done, the event that
-  opened it and the event (and official) that discharged it. Whether an undone duty is late
-  depends on the day you look: decided by the queries, never stored.
+- ``v_trail_duties``: one row per duty ``domain.deadlines`` lists for the case now (transfer,
+  inform, accept, answer, assigned report, review, recheck): unit, start, last day, day done,
+  the event that opened it and the event (and official) that discharged it; a duty the domain
+  no longer lists (a transfer period passed down a chain of bureaus) loses its row. Whether an
+  undone duty is late depends on the day you look: decided by the queries, never stored.
 - ``v_trail_marks``: faults an event itself shows, whatever the day: an objection the bureau
   rejected (Art.44: refusing a matter within the unit's power), and a review or recheck that
   supports what the opinion below refused (Art.42: refusing a supporting opinion).
+
+The DDL and column orders are in ``projections.trail_tables``; the reading side (a case's
+trail, the search over faults) in ``projections.trail_query``.
 """
 
 from __future__ import annotations
@@ -31,146 +35,14 @@ from domain.deadlines import Deadline
 from domain.petition import Petition
 from projections.case_memory import CaseMemory
 from projections.db import Cursor, ViewDatabase, day_text, micros
-
-DDL = """
-CREATE TABLE IF NOT EXISTS v_trail_cases (
-    case_id TEXT PRIMARY KEY,
-    serial_number TEXT NOT NULL,
-    division_code TEXT NOT NULL,
-    category TEXT NOT NULL,
-    matter_kind TEXT NOT NULL,
-    channel TEXT NOT NULL,
-    accused_unit_id TEXT NOT NULL,
-    anonymous INTEGER NOT NULL,
-    received_by TEXT NOT NULL,
-    received_by_bureau INTEGER NOT NULL,
-    registered_on TEXT NOT NULL,
-    level_skipping INTEGER NOT NULL,
-    is_repeat INTEGER NOT NULL,
-    answered_on TEXT,
-    answered_by TEXT,
-    satisfaction TEXT,
-    evaluated_on TEXT,
-    leader_on TEXT,
-    concluded_on TEXT
-);
-CREATE INDEX IF NOT EXISTS v_trail_cases_division ON v_trail_cases (division_code);
-CREATE TABLE IF NOT EXISTS v_trail_events (
-    case_id TEXT NOT NULL,
-    version INTEGER NOT NULL,
-    event_id TEXT NOT NULL,
-    event_type TEXT NOT NULL,
-    official_id TEXT NOT NULL,
-    official_name TEXT NOT NULL,
-    unit_id TEXT NOT NULL,
-    occurred_at BIGINT NOT NULL,
-    occurred_on TEXT NOT NULL,
-    recorded_at BIGINT NOT NULL,
-    target_unit_id TEXT NOT NULL,
-    division_code TEXT NOT NULL,
-    accused_unit_id TEXT NOT NULL,
-    PRIMARY KEY (case_id, version)
-);
-CREATE INDEX IF NOT EXISTS v_trail_events_type ON v_trail_events (event_type, division_code);
-CREATE INDEX IF NOT EXISTS v_trail_events_official ON v_trail_events (official_id);
-CREATE TABLE IF NOT EXISTS v_trail_duties (
-    case_id TEXT NOT NULL,
-    step TEXT NOT NULL,
-    unit_id TEXT NOT NULL,
-    start_on TEXT NOT NULL,
-    due_on TEXT NOT NULL,
-    done_on TEXT,
-    article TEXT NOT NULL,
-    origin_version INTEGER NOT NULL,
-    done_version INTEGER,
-    done_official_id TEXT,
-    done_official_name TEXT,
-    division_code TEXT NOT NULL,
-    accused_unit_id TEXT NOT NULL,
-    PRIMARY KEY (case_id, step, unit_id, start_on)
-);
-CREATE INDEX IF NOT EXISTS v_trail_duties_division ON v_trail_duties (division_code, due_on);
-CREATE INDEX IF NOT EXISTS v_trail_duties_unit ON v_trail_duties (unit_id, due_on);
-CREATE TABLE IF NOT EXISTS v_trail_marks (
-    case_id TEXT NOT NULL,
-    version INTEGER NOT NULL,
-    fault TEXT NOT NULL,
-    unit_id TEXT NOT NULL,
-    official_id TEXT,
-    official_name TEXT,
-    occurred_on TEXT NOT NULL,
-    detail TEXT NOT NULL,
-    division_code TEXT NOT NULL,
-    accused_unit_id TEXT NOT NULL,
-    PRIMARY KEY (case_id, version, fault)
-)
-"""
-
-TABLES = ("v_trail_cases", "v_trail_events", "v_trail_duties", "v_trail_marks")
-
-CASE_COLUMNS = (
-    "case_id",
-    "serial_number",
-    "division_code",
-    "category",
-    "matter_kind",
-    "channel",
-    "accused_unit_id",
-    "anonymous",
-    "received_by",
-    "received_by_bureau",
-    "registered_on",
-    "level_skipping",
-    "is_repeat",
-    "answered_on",
-    "answered_by",
-    "satisfaction",
-    "evaluated_on",
-    "leader_on",
-    "concluded_on",
-)
-EVENT_COLUMNS = (
-    "case_id",
-    "version",
-    "event_id",
-    "event_type",
-    "official_id",
-    "official_name",
-    "unit_id",
-    "occurred_at",
-    "occurred_on",
-    "recorded_at",
-    "target_unit_id",
-    "division_code",
-    "accused_unit_id",
-)
-DUTY_COLUMNS = (
-    "case_id",
-    "step",
-    "unit_id",
-    "start_on",
-    "due_on",
-    "done_on",
-    "article",
-    "origin_version",
-    "done_version",
-    "done_official_id",
-    "done_official_name",
-    "division_code",
-    "accused_unit_id",
-)
-DUTY_KEYS = ("case_id", "step", "unit_id", "start_on")
-MARK_COLUMNS = (
-    "case_id",
-    "version",
-    "fault",
-    "unit_id",
-    "official_id",
-    "official_name",
-    "occurred_on",
-    "detail",
-    "division_code",
-    "accused_unit_id",
+from projections.trail_tables import (
+    CASE_COLUMNS,
+    DDL,
+    DUTY_COLUMNS,
+    DUTY_KEYS,
+    EVENT_COLUMNS,
+    MARK_COLUMNS,
+    TABLES,
 )
 
 Row = tuple[Any, ...]
@@ -234,6 +106,9 @@ class TrailProjection:
         self._cases: dict[UUID, Row] = {}
         self._duties: dict[UUID, dict[DutyKey, Row]] = {}
         self._dirty_duties: dict[tuple[UUID, DutyKey], Row] = {}
+        # Duties ``domain.deadlines`` no longer lists (the transfer period passing down a chain
+        # of bureaus moves to the last one): their rows go, or they would stand undone forever.
+        self._gone_duties: set[tuple[UUID, DutyKey]] = set()
         # Who did the last act of a kind on a case (for marks): (official id, name).
         self._doers: dict[tuple[UUID, str], tuple[str, str]] = {}
         self._known: dict[UUID, dict[DutyKey, Row]] = {}
@@ -253,6 +128,7 @@ class TrailProjection:
         self._marks.clear()
         self._cases.clear()
         self._dirty_duties.clear()
+        self._gone_duties.clear()
         self._known.clear()
         self._doers.clear()
 
@@ -348,15 +224,22 @@ class TrailProjection:
         known = self._known_duties(cur, case_id, isinstance(event, ev.Registered))
         version = event.originator_version
         actor = event.actor
+        current: set[DutyKey] = set()
         for d in self.memory.deadlines(case_id):
             if d.kind != "duty":
                 continue
             key: DutyKey = (d.step, d.unit_id or "", day_text(d.start) or "")
+            current.add(key)
             old = known.get(key)
             row = self._duty_row(case, d, key, old, version, actor)
             if row != old:
                 known[key] = row
                 self._dirty_duties[(case_id, key)] = row
+                self._gone_duties.discard((case_id, key))
+        for key in [k for k in known if k not in current]:
+            del known[key]
+            self._dirty_duties.pop((case_id, key), None)
+            self._gone_duties.add((case_id, key))
 
     @staticmethod
     def _duty_row(
@@ -404,6 +287,11 @@ class TrailProjection:
         return known
 
     def flush(self, cur: Cursor) -> None:
+        cur.executemany(
+            "DELETE FROM v_trail_duties WHERE case_id = %s AND step = %s AND unit_id = %s "
+            "AND start_on = %s",
+            [(str(case_id), *key) for case_id, key in sorted(self._gone_duties)],
+        )
         cur.upsert_rows("v_trail_events", EVENT_COLUMNS, ("case_id", "version"), self._events)
         cur.upsert_rows("v_trail_marks", MARK_COLUMNS, ("case_id", "version", "fault"), self._marks)
         cur.upsert_rows("v_trail_cases", CASE_COLUMNS, ("case_id",), list(self._cases.values()))
@@ -414,6 +302,7 @@ class TrailProjection:
         self._marks.clear()
         self._cases.clear()
         self._dirty_duties.clear()
+        self._gone_duties.clear()
         if len(self._known) > 200_000:
             self._known.clear()
             self._doers.clear()
