@@ -40,6 +40,7 @@ from domain.chain import ChainReport, verify_chain
 from domain.classification import Category, Channel
 from domain.command_cache import CommandCache
 from domain.errors import DomainError, forbidden, invalid, not_found, refuse
+from domain.group_commit import GroupCommit
 from domain.index import (
     PetitionerFile,
     SerialNumber,
@@ -156,6 +157,8 @@ class CaseService(Application[UUID]):
         self.pepper = pepper
         self.codes = codes
         self._cache: CommandCache[Petition] = CommandCache(command_cache_size)
+        # Concurrent commands share transactions (see domain.group_commit for why).
+        self.commits = GroupCommit(self._record)
         self._directory = Directory()
         self._directory_position = 0
         self._directory_lock = threading.Lock()
@@ -422,7 +425,7 @@ class CaseService(Application[UUID]):
                 fresh = True  # decided on a cached state: re-check on a fresh read
                 continue
             try:
-                recordings = self.save(case)
+                recordings = self.commits.save(case)
             except IntegrityError:
                 self._cache.evict(case_id)
                 fresh = True

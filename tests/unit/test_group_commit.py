@@ -1,0 +1,137 @@
+"""Group commit: concurrent saves share a transaction, and a conflict fails only its own command.
+
+An in-memory application stands for the store; the first transaction is held open until the
+other savers have queued, so the grouping is deterministic, not a matter of timing luck.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+from uuid import UUID
+
+import pytest
+from eventsourcing.application import Application, ProcessingEvent
+from eventsourcing.domain import Aggregate, event
+from eventsourcing.persistence import IntegrityError
+
+from domain.group_commit import GroupCommit
+
+
+class Counter(Aggregate):
+    @event("Started")
+    def __init__(self) -> None:
+        self.count = 0
+
+    @event("Counted")
+    def add(self) -> None:
+        self.count += 1
+
+
+class Store(Application[UUID]):
+    env = {"PERSISTENCE_MODULE": "eventsourcing.popo"}  # noqa: RUF012
+
+
+class HeldStore:
+    """Records through ``Store``; the first transaction waits until ``release`` is set."""
+
+    def __init__(self) -> None:
+        self.app = Store()
+        self.release = threading.Event()
+        self.transactions: list[int] = []
+
+    def record(self, processing: ProcessingEvent[Any]) -> list[Any]:
+        if not self.transactions:
+            self.release.wait(5)
+        self.transactions.append(len(processing.events))
+        return self.app._record(processing)
+
+
+def save_in_threads(commits: GroupCommit, counters: list[Counter]) -> list[Any]:
+    results: list[Any] = [None] * len(counters)
+
+    def save(i: int) -> None:
+        try:
+            results[i] = commits.save(counters[i])
+        except Exception as error:
+            results[i] = error
+
+    threads = [threading.Thread(target=save, args=(i,)) for i in range(len(counters))]
+    for t in threads:
+        t.start()
+        time.sleep(0.01)  # the first one leads and is held; the rest queue behind it
+    return threads_joined(threads, results)
+
+
+def threads_joined(threads: list[threading.Thread], results: list[Any]) -> list[Any]:
+    for t in threads:
+        t.join(5)
+    return results
+
+
+def test_an_uncontended_save_is_one_transaction_with_the_recordings_of_its_events() -> None:
+    store = HeldStore()
+    store.release.set()
+    commits = GroupCommit(store.record)
+    counter = Counter()
+    counter.add()
+
+    recordings = commits.save(counter)
+
+    assert [type(r.domain_event).__name__ for r in recordings] == ["Started", "Counted"]
+    assert [r.notification.id for r in recordings] == [1, 2]
+    assert store.transactions == [2]
+    assert store.app.repository.get(counter.id).count == 1
+
+
+def test_saves_that_arrive_while_one_commits_share_the_next_transaction() -> None:
+    store = HeldStore()
+    commits = GroupCommit(store.record)
+    counters = [Counter() for _ in range(8)]
+    releaser = threading.Timer(0.3, store.release.set)
+    releaser.start()
+
+    results = save_in_threads(commits, counters)
+
+    assert all(isinstance(r, list) and len(r) == 1 for r in results)
+    assert store.transactions == [1, 7]  # the leader alone, then everyone queued behind it
+    positions = sorted(r[0].notification.id for r in results)
+    assert positions == list(range(1, 9))
+    for counter, recorded in zip(counters, results, strict=True):
+        assert recorded[0].domain_event.originator_id == counter.id
+        assert counter.id in store.app.repository
+
+
+def test_a_conflict_in_a_shared_transaction_fails_only_the_command_that_conflicted() -> None:
+    store = HeldStore()
+    commits = GroupCommit(store.record)
+    first = Counter()
+    store.app.save(first)
+    store.transactions.clear()
+    stale_a, stale_b = store.app.repository.get(first.id), store.app.repository.get(first.id)
+    stale_a.add()
+    stale_b.add()  # the same version as stale_a: only one of them can be stored
+    others = [Counter(), Counter()]
+    releaser = threading.Timer(0.3, store.release.set)
+    releaser.start()
+
+    results = save_in_threads(commits, [others[0], stale_a, stale_b, others[1]])
+
+    failures = [r for r in results if isinstance(r, Exception)]
+    assert len(failures) == 1 and isinstance(failures[0], IntegrityError)
+    assert isinstance(results[1], list)  # the first of the pair in the shared batch won
+    assert store.app.repository.get(first.id).count == 1
+    assert all(c.id in store.app.repository for c in others)
+
+
+def test_an_error_of_the_store_reaches_every_command_of_the_batch() -> None:
+    def broken(processing: ProcessingEvent[Any]) -> list[Any]:
+        raise OSError("disk gone")
+
+    commits = GroupCommit(broken)
+    with pytest.raises(OSError, match="disk gone"):
+        commits.save(Counter())
+    # the lead was handed back: the next save is served, not stuck
+    with pytest.raises(OSError):
+        commits.save(Counter())
