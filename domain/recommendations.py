@@ -5,20 +5,28 @@ cases, so issuing and answering it are recorded facts with an actor and two time
 act on a case. Serious consequences (the ground of an accountability recommendation, Art.40) are
 stated by the bureau when it issues one and kept in the ``Issued`` event: they are a finding of
 the bureau, not a change to the case.
+
+Who receives which recommendation is a rule of Art.40 and is checked here, once: an improve-work
+recommendation goes to the unit concerned, an improve-policy one to a Party committee or
+government, an accountability one to the body with management authority over the unit
+concerned (its superior in the directory). A recommendation that cites an accusation never goes
+to the accused unit or a unit under it, and is hidden from them like the accusation (Art.30).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
-from uuid import UUID
+from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 
 from eventsourcing.domain import Aggregate
 
 from domain.acts import Act
 from domain.calendar import china_date
-from domain.errors import invalid, refuse
+from domain.errors import invalid, not_found, refuse
+from domain.units import Directory, UnitKind, UnitRecord
 
 
 class RecommendationKind(StrEnum):
@@ -46,7 +54,18 @@ MESSAGES = {
     "NOT_RECOMMENDATION_RECIPIENT": "只有建议的接收单位可以答复",
     "RECOMMENDATION_NOT_FOUND": "建议不存在",
     "ISSUER_NOT_A_BUREAU": "三项建议只能由信访部门提出（第十四条、第四十条）",
+    "RECOMMENDATION_WRONG_RECIPIENT": "建议的接收单位不符合第四十条：改进工作建议向有关单位提出，"
+    "完善政策建议向本级党委和政府提出，追究责任建议向有管理权限的机关提出",
+    "CONCERNED_UNIT_REQUIRED": "追究责任建议应当写明被追究责任的单位",
+    "NO_MANAGING_BODY": "单位名录中没有对该单位有管理权限的上一级机关",
+    "RECOMMENDATION_TO_ACCUSED_UNIT": "建议引用了检举控告事项，不得向被检举控告的单位提出（第三十条）",
+    "RECOMMENDATION_KEY_CONFLICT": "同一候选建议已以不同的类型或接收单位提出",
+    "CITED_EVENT_UNKNOWN": "引用的事件不属于所引用的信访事项",
+    "OUT_OF_JURISDICTION": "该建议所涉单位不在当前用户的管辖范围内",
 }
+
+# Art.40: an improve-policy recommendation goes to the same-tier Party committee and government.
+POLICY_RECIPIENT_KINDS = (UnitKind.PARTY_COMMITTEE, UnitKind.GOVERNMENT)
 
 
 def message(code: str) -> str:
@@ -64,6 +83,8 @@ class Recommendation(Aggregate):
         cited_case_ids: list[str]
         serious_consequences: str | None
         candidate_key: str | None
+        concerned_unit_id: str | None
+        accused_unit_ids: list[str]
         division_code: str
         actor: dict[str, str]
         occurred_at: datetime
@@ -92,6 +113,8 @@ class Recommendation(Aggregate):
         cited_case_ids: list[str],
         serious_consequences: str | None,
         candidate_key: str | None,
+        concerned_unit_id: str | None,
+        accused_unit_ids: list[str],
         division_code: str,
         actor: dict[str, str],
         occurred_at: datetime,
@@ -104,6 +127,8 @@ class Recommendation(Aggregate):
         self.cited_case_ids = list(cited_case_ids)
         self.serious_consequences = serious_consequences
         self.candidate_key = candidate_key
+        self.concerned_unit_id = concerned_unit_id
+        self.accused_unit_ids = list(accused_unit_ids)
         self.division_code = division_code
         self.issued_by = dict(actor)
         self.issued_at = occurred_at
@@ -118,20 +143,28 @@ class Recommendation(Aggregate):
         kind: str,
         to_unit_id: str,
         grounds: str,
-        cited_event_ids: list[str],
-        cited_case_ids: list[str],
+        cited_event_ids: Sequence[str] = (),
+        cited_case_ids: Sequence[str] = (),
         serious_consequences: str | None = None,
         candidate_key: str | None = None,
+        concerned_unit_id: str | None = None,
+        accused_unit_ids: Sequence[str] = (),
     ) -> Recommendation:
         """Art.40: a bureau issues a recommendation; the answer is due after the configured
-        number of days (Art.40 sets none; the 2005 rules had 30)."""
+        number of days (Art.40 sets none; the 2005 rules had 30).
+
+        ``concerned_unit_id`` is the unit whose work is at issue (for an improve-work
+        recommendation, the recipient itself); ``accused_unit_ids`` the units accused in the
+        cited cases, from whom the recommendation is hidden. With a ``candidate_key`` the id is
+        derived from it, so the same finding is issued once (``recommendation_key_id``)."""
         try:
             value = RecommendationKind(kind)
         except ValueError:
             raise invalid(
                 "RECOMMENDATION_KIND_INVALID", message("RECOMMENDATION_KIND_INVALID")
             ) from None
-        if not act.directory.get(act.actor.unit_id).is_bureau:
+        issuer = act.directory.find(act.actor.unit_id)
+        if issuer is None or not issuer.is_bureau:
             raise refuse("ISSUER_NOT_A_BUREAU", message("ISSUER_NOT_A_BUREAU"))
         if not grounds.strip():
             raise invalid(
@@ -144,10 +177,18 @@ class Recommendation(Aggregate):
         recipient = act.directory.get(to_unit_id)
         if not recipient.active:
             raise invalid("UNIT_INACTIVE", unit_id=to_unit_id)
+        concerned = concerned_unit(act.directory, value, recipient, concerned_unit_id)
+        accused = sorted({a for a in accused_unit_ids if a})
+        if any(act.directory.is_under(recipient.unit_id, a) for a in accused):
+            # Art.30: the accuser's materials and related circumstances never reach the accused.
+            raise refuse(
+                "RECOMMENDATION_TO_ACCUSED_UNIT", message("RECOMMENDATION_TO_ACCUSED_UNIT")
+            )
         issued_on = china_date(act.occurred_at)
         due = act.rules.calendar.due_after_days(issued_on, act.rules.recommendation_answer_days)
         return cls._create(
             cls.Issued,
+            id=recommendation_key_id(candidate_key) if candidate_key else uuid4(),
             timestamp=act.recorded_at,
             kind=value.value,
             to_unit_id=recipient.unit_id,
@@ -155,8 +196,11 @@ class Recommendation(Aggregate):
             cited_event_ids=[str(e) for e in cited_event_ids],
             cited_case_ids=[str(c) for c in cited_case_ids],
             serious_consequences=(serious_consequences or "").strip() or None,
-            candidate_key=candidate_key,
-            division_code=recipient.division_code,
+            candidate_key=candidate_key or None,
+            concerned_unit_id=concerned.unit_id if concerned else None,
+            accused_unit_ids=accused,
+            # The area the finding is about: the unit concerned, or the policy's own tier.
+            division_code=(concerned or recipient).division_code,
             actor=act.actor.as_record(),
             occurred_at=act.occurred_at,
             answer_due_on=due,
@@ -164,12 +208,12 @@ class Recommendation(Aggregate):
 
     def answer_in_writing(self, act: Act, *, adopted: bool, text: str) -> None:
         """Art.40: the recipient answers in writing whether it adopts the recommendation."""
+        if not act.directory.answers_for(act.actor.unit_id, self.to_unit_id):
+            raise refuse("NOT_RECOMMENDATION_RECIPIENT", message("NOT_RECOMMENDATION_RECIPIENT"))
         if self.answer is not None:
             raise refuse(
                 "RECOMMENDATION_ALREADY_ANSWERED", message("RECOMMENDATION_ALREADY_ANSWERED")
             )
-        if not act.directory.answers_for(act.actor.unit_id, self.to_unit_id):
-            raise refuse("NOT_RECOMMENDATION_RECIPIENT", message("NOT_RECOMMENDATION_RECIPIENT"))
         if not text.strip():
             raise invalid(
                 "RECOMMENDATION_ANSWER_REQUIRED", message("RECOMMENDATION_ANSWER_REQUIRED")
@@ -183,6 +227,13 @@ class Recommendation(Aggregate):
             text=text,
             actor=act.actor.as_record(),
             occurred_at=act.occurred_at,
+        )
+
+    def hidden_from(self, unit_id: str, directory: Directory) -> bool:
+        """True when the recommendation cites an accusation against ``unit_id`` or a unit above
+        it (Art.30, 46): such a unit must not learn of it."""
+        return unit_id in directory and any(
+            directory.is_under(unit_id, accused) for accused in self.accused_unit_ids
         )
 
     def overdue_on(self, day: date) -> bool:
@@ -202,16 +253,64 @@ class Recommendation(Aggregate):
             "cited_event_ids": list(self.cited_event_ids),
             "cited_case_ids": list(self.cited_case_ids),
             "candidate_key": self.candidate_key,
+            "concerned_unit_id": self.concerned_unit_id,
             "issued_by": dict(self.issued_by),
             "issued_at": self.issued_at.isoformat(),
             "answer_due_on": self.answer_due_on.isoformat(),
+            "answered": self.answer is not None,
             "answer": dict(self.answer) if self.answer else None,
             "overdue": self.overdue_on(today) if today is not None else None,
         }
 
 
+def concerned_unit(
+    directory: Directory,
+    kind: RecommendationKind,
+    recipient: UnitRecord,
+    concerned_unit_id: str | None,
+) -> UnitRecord | None:
+    """The unit whose work is at issue, once the recipient is checked against Art.40."""
+    if kind is RecommendationKind.IMPROVE_POLICY:
+        if recipient.kind not in POLICY_RECIPIENT_KINDS:
+            raise refuse(
+                "RECOMMENDATION_WRONG_RECIPIENT",
+                message("RECOMMENDATION_WRONG_RECIPIENT"),
+                expected_kinds=[k.value for k in POLICY_RECIPIENT_KINDS],
+            )
+        return None
+    if kind is RecommendationKind.IMPROVE_WORK:
+        concerned = directory.current(concerned_unit_id or recipient.unit_id)
+        if concerned.unit_id != recipient.unit_id:
+            raise refuse(
+                "RECOMMENDATION_WRONG_RECIPIENT",
+                message("RECOMMENDATION_WRONG_RECIPIENT"),
+                expected=concerned.unit_id,
+            )
+        return concerned
+    if not concerned_unit_id:
+        raise invalid("CONCERNED_UNIT_REQUIRED", message("CONCERNED_UNIT_REQUIRED"))
+    concerned = directory.current(concerned_unit_id)
+    managing = directory.superior_of(concerned.unit_id)
+    if managing is None:
+        raise refuse("NO_MANAGING_BODY", message("NO_MANAGING_BODY"), unit_id=concerned.unit_id)
+    if managing.unit_id != recipient.unit_id:
+        raise refuse(
+            "RECOMMENDATION_WRONG_RECIPIENT",
+            message("RECOMMENDATION_WRONG_RECIPIENT"),
+            expected=managing.unit_id,
+        )
+    return concerned
+
+
+def recommendation_key_id(candidate_key: str) -> UUID:
+    """The id of the recommendation issued for a candidate: the same key, the same id, so a
+    second issue of one finding finds the first (and two at once cannot both be stored)."""
+    return uuid5(NAMESPACE_URL, f"/xinfang/recommendations/{candidate_key}")
+
+
 def recommendation_id(value: str) -> UUID:
+    """A recommendation id from a caller; malformed is simply unknown."""
     try:
         return UUID(str(value))
     except ValueError:
-        raise invalid("RECOMMENDATION_NOT_FOUND", message("RECOMMENDATION_NOT_FOUND")) from None
+        raise not_found("RECOMMENDATION_NOT_FOUND", message("RECOMMENDATION_NOT_FOUND")) from None
