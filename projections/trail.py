@@ -51,6 +51,9 @@ DutyKey = tuple[str, str, str]  # step, unit, start day
 # Art.42: an opinion below refused what the review or recheck then supported.
 REFUSING = frozenset({Outcome.NOT_SUPPORTED.value, Outcome.EXPLAINED.value})
 
+# The event that marks a fault → the earlier act whose doer the mark names (the trail cites it).
+MARKED_ACT = {"ObjectionDecided": "Objected", "Reviewed": "Answered", "Rechecked": "Reviewed"}
+
 
 def _day(value: Any) -> str | None:
     return day_text(china_date(value)) if value is not None else None
@@ -162,7 +165,7 @@ class TrailProjection:
         )
         self._cases[case_id] = case_row(case)
         self._marks_of(cur, event, case, kind)
-        if kind in ("Objected", "Answered", "Reviewed"):
+        if kind in MARKED_ACT.values():
             self._doers[(case_id, kind)] = (actor.get("official_id", ""), actor.get("name", ""))
         self._duties_of(cur, event, case)
 

@@ -34,6 +34,7 @@ from projections.db import ViewDatabase
 from projections.ledger import LedgerProjection
 from projections.runner import Projection, ProjectionRunner
 from projections.supervision import SupervisionProjection
+from projections.trail import TrailProjection
 from tests.scenario_support import (
     CITY_BUREAU,
     COUNTY_BUREAU,
@@ -52,7 +53,8 @@ def petitioner(n: int) -> dict[str, str]:
 
 
 def projections() -> list[Projection]:
-    return [LedgerProjection(), SupervisionProjection()]
+    """The read models of ``projections.registry``: ledger, supervision roll-up, trail."""
+    return [LedgerProjection(), SupervisionProjection(), TrailProjection()]
 
 
 def view_db(settings: Settings) -> ViewDatabase:
@@ -67,7 +69,7 @@ def dump(db: ViewDatabase) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every read-model table, sorted: two builds are equal iff dumps are."""
     out: dict[str, list[tuple[Any, ...]]] = {}
     for table in db.table_names():
-        if table == "v_positions" or not table.startswith(("v_ledger", "v_sup")):
+        if table == "v_positions" or not table.startswith(("v_ledger", "v_sup", "v_trail")):
             continue
         rows = db.query(f"SELECT * FROM {table}")
         out[table] = sorted(

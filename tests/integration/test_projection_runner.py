@@ -71,7 +71,7 @@ def test_a_crash_neither_loses_nor_doubles_an_event(
     restarted = runner(world, db, batch_size=7)
     restarted.catch_up()
     top = world.top()
-    assert restarted.positions() == {"ledger": top, "supervision": top}
+    assert restarted.positions() == {"ledger": top, "supervision": top, "trail": top}
     resumed = dump(db)
     assert county_registrations(db, world.service.directory, world) == 8
     assert resumed == clean_build(runner(world, db))
@@ -104,10 +104,12 @@ def test_a_rebuilt_projection_equals_the_incrementally_built_one(
     incremental = dump(db)
     assert incremental["v_ledger_cases"], "the ledger has rows"
     assert incremental["v_sup_versions"], "the roll-up has versions"
+    assert incremental["v_trail_duties"], "the trail has duties"
     rebuilt = runner(world, db, batch_size=1000)
     shown: list[tuple[int, int]] = []
     rebuilt.rebuild("ledger", progress=lambda done, total: shown.append((done, total)))
     rebuilt.rebuild("supervision")
+    rebuilt.rebuild("trail")
     assert dump(db) == incremental
     assert shown[0] == (0, world.top()) and shown[-1][0] == shown[-1][1] == world.top()
 
@@ -129,7 +131,8 @@ def test_a_runner_never_applies_what_another_runner_already_applied(
 
     mine.fault = meanwhile  # type: ignore[assignment]
     mine.catch_up()
-    assert mine.positions() == {"ledger": world.top(), "supervision": world.top()}
+    top = world.top()
+    assert mine.positions() == {"ledger": top, "supervision": top, "trail": top}
     assert county_registrations(db, world.service.directory, world) == 8
     assert dump(db) == clean_build(runner(world, db))
 

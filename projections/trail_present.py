@@ -1,0 +1,260 @@
+"""How the trail reads for an inspector: Chinese labels, unit names, and each timeline entry,
+duty, mark and fault as a plain dict with the events that justify it.
+
+Where a duty stands is ``domain.deadlines``' word (``Deadline.status_on``); which fault a late
+duty shows is ``domain.faults``'. Nothing here decides a rule; it only names and cites.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from domain.calendar import CHINA
+from domain.deadlines import Deadline
+from domain.faults import FaultKind, fault_of_late
+from domain.units import Directory
+from projections.db import instant
+from projections.ledger_query import CATEGORY_LABELS, STEP_LABELS
+from projections.trail import MARKED_ACT
+
+VIEWED = "AccusationViewed"
+
+EVENT_LABELS = {
+    "Registered": "登记",
+    "Transferred": "转送",
+    "Assigned": "交办",
+    "Routed": "导入法定途径",
+    "Informed": "告知",
+    "Accepted": "受理",
+    "Objected": "提出异议",
+    "ObjectionDecided": "异议审核",
+    "Declined": "不予受理",
+    "Extended": "延期",
+    "Answered": "答复",
+    "Served": "送达",
+    "ReviewRequested": "申请复查",
+    "Reviewed": "复查意见",
+    "RecheckRequested": "申请复核",
+    "HearingHeld": "听证",
+    "Rechecked": "复核意见",
+    "Urged": "督办",
+    "Evaluated": "满意度评价",
+    "LeaderAssigned": "领导包案",
+    "Concluded": "办结",
+    "NotReaccepted": "不再受理",
+    "RepeatLinked": "关联重复信访",
+    VIEWED: "查阅检举控告材料",
+}
+STATUS_LABELS = {
+    "met": "按期办理",
+    "missed": "逾期办理",
+    "running": "在办理期限内",
+    "overdue": "超期未办",
+    "marked": "行为本身显示失职",
+}
+
+
+@dataclass
+class CaseEvents:
+    """One case's timeline rows (version order), looked up by version and by unit."""
+
+    rows: list[dict[str, Any]]
+    by_version: dict[int, dict[str, Any]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.by_version = {int(r["version"]): r for r in self.rows}
+
+    def event_id(self, version: int | None) -> str | None:
+        row = self.by_version.get(int(version)) if version is not None else None
+        return row["event_id"] if row else None
+
+    def last_act_of(self, unit_id: str) -> dict[str, Any] | None:
+        """The unit's last act on the case (a read of an accusation is not an act)."""
+        acts = [r for r in self.rows if r["unit_id"] == unit_id and r["event_type"] != VIEWED]
+        return acts[-1] if acts else None
+
+    def last_of_kind(self, kind: str, before: int) -> dict[str, Any] | None:
+        found = [r for r in self.rows if r["event_type"] == kind and int(r["version"]) < before]
+        return found[-1] if found else None
+
+
+def unit_name(unit_id: str | None, directory: Directory) -> str | None:
+    if not unit_id:
+        return None
+    record = directory.find(unit_id)
+    return record.name if record else unit_id
+
+
+def _when(micros_value: int) -> str:
+    return instant(int(micros_value)).astimezone(CHINA).isoformat()
+
+
+def timeline_item(e: dict[str, Any], directory: Directory) -> dict[str, Any]:
+    target = e["target_unit_id"] or None
+    return {
+        "version": int(e["version"]),
+        "event_id": e["event_id"],
+        "type": e["event_type"],
+        "label": EVENT_LABELS.get(e["event_type"], e["event_type"]),
+        "official_id": e["official_id"],
+        "official_name": e["official_name"],
+        "unit_id": e["unit_id"],
+        "unit_name": unit_name(e["unit_id"], directory),
+        "target_unit_id": target,
+        "target_unit_name": unit_name(target, directory),
+        "occurred_at": _when(e["occurred_at"]),
+        "occurred_on": e["occurred_on"],
+        "recorded_at": _when(e["recorded_at"]),
+    }
+
+
+def _deadline(d: dict[str, Any]) -> Deadline:
+    done = d["done_on"]
+    return Deadline(
+        d["step"],
+        "duty",
+        d["unit_id"],
+        date.fromisoformat(d["start_on"]),
+        date.fromisoformat(d["due_on"]),
+        date.fromisoformat(done) if done else None,
+        d["article"],
+    )
+
+
+def _standing(d: dict[str, Any], today: date) -> tuple[str, int | None, int | None]:
+    """met | missed (done late) | running | overdue (undone past its last day), days left, late."""
+    status = _deadline(d).status_on(today)
+    if status.status == "missed":
+        return ("missed" if d["done_on"] else "overdue"), None, status.days_late
+    return status.status, status.days_left, None
+
+
+def _responsible(d: dict[str, Any], events: CaseEvents) -> tuple[Any, Any, str | None]:
+    """The official a late duty names: who discharged it, else who did the unit's last act."""
+    if d["done_on"]:
+        return d["done_official_id"], d["done_official_name"], events.event_id(d["done_version"])
+    last = events.last_act_of(d["unit_id"])
+    if last is None:
+        return None, None, None
+    return last["official_id"], last["official_name"], last["event_id"]
+
+
+def duty_item(
+    d: dict[str, Any], events: CaseEvents, today: date, directory: Directory
+) -> dict[str, Any]:
+    status, days_left, days_late = _standing(d, today)
+    late = status in ("missed", "overdue")
+    official_id, official_name, _ = _responsible(d, events) if late else (None, None, None)
+    fault = fault_of_late(d["step"]) if late else None
+    return {
+        "step": d["step"],
+        "step_label": STEP_LABELS.get(d["step"], d["step"]),
+        "unit_id": d["unit_id"],
+        "unit_name": unit_name(d["unit_id"], directory),
+        "start_on": d["start_on"],
+        "due_on": d["due_on"],
+        "done_on": d["done_on"],
+        "article": d["article"],
+        "status": status,
+        "status_label": STATUS_LABELS[status],
+        "days_left": days_left,
+        "days_late": days_late,
+        "fault": fault.value if fault else None,
+        "fault_label": fault.label if fault else None,
+        "official_id": official_id,
+        "official_name": official_name,
+        "origin_event_id": events.event_id(d["origin_version"]),
+        "done_event_id": events.event_id(d["done_version"]),
+        "done_by_official_id": d["done_official_id"],
+        "done_by_official_name": d["done_official_name"],
+    }
+
+
+def _mark_cited(m: dict[str, Any], events: CaseEvents) -> list[str]:
+    """The marking event, and the earlier act whose doer the mark names."""
+    version = int(m["version"])
+    marking = events.by_version.get(version)
+    cited = [marking["event_id"]] if marking else []
+    act = MARKED_ACT.get(marking["event_type"]) if marking else None
+    doer = events.last_of_kind(act, version) if act else None
+    if doer is not None:
+        cited.insert(0, doer["event_id"])
+    return cited
+
+
+def mark_item(m: dict[str, Any], events: CaseEvents, directory: Directory) -> dict[str, Any]:
+    kind = FaultKind(m["fault"])
+    return {
+        "fault": kind.value,
+        "fault_label": kind.label,
+        "unit_id": m["unit_id"],
+        "unit_name": unit_name(m["unit_id"], directory),
+        "official_id": m["official_id"],
+        "official_name": m["official_name"],
+        "occurred_on": m["occurred_on"],
+        "detail": m["detail"],
+        "event_id": events.event_id(m["version"]),
+        "event_ids": _mark_cited(m, events),
+    }
+
+
+def fault_item(
+    row: dict[str, Any], events: CaseEvents, today: date, directory: Directory
+) -> dict[str, Any]:
+    """One row of the search over faults (a late duty or a mark), citing its events."""
+    kind = FaultKind(row["fault"])
+    item: dict[str, Any] = {
+        "source": row["source"],
+        "case_id": row["case_id"],
+        "serial_number": row["serial_number"],
+        "division_code": row["division_code"],
+        "category": row["category"],
+        "category_label": CATEGORY_LABELS.get(row["category"], row["category"]),
+        "fault": kind.value,
+        "fault_label": kind.label,
+        "fault_on": row["fault_on"],
+        "unit_id": row["unit_id"],
+        "unit_name": unit_name(row["unit_id"], directory),
+    }
+    if row["source"] == "mark":
+        item.update(
+            step=None,
+            step_label=None,
+            start_on=None,
+            due_on=None,
+            done_on=None,
+            days_late=None,
+            status="marked",
+            status_label=STATUS_LABELS["marked"],
+            # The article of the fault itself: "第四十四条 受理失职" → "第四十四条".
+            article=kind.label.split(" ")[0],
+            official_id=row["official_id"],
+            official_name=row["official_name"],
+            detail=row["detail"],
+            event_ids=_mark_cited(row, events),
+        )
+        return item
+    status, _, days_late = _standing(row, today)
+    duty = dict(row, done_official_id=row["official_id"], done_official_name=row["official_name"])
+    official_id, official_name, named_by = _responsible(duty, events)
+    step_label = STEP_LABELS.get(row["step"], row["step"])
+    how = "逾期{n}日办理" if status == "missed" else "超期{n}日未办"
+    cited = [events.event_id(row["version"]), named_by]
+    item.update(
+        step=row["step"],
+        step_label=step_label,
+        start_on=row["start_on"],
+        due_on=row["due_on"],
+        done_on=row["done_on"],
+        days_late=days_late,
+        status=status,
+        status_label=STATUS_LABELS[status],
+        article=row["article"],
+        official_id=official_id,
+        official_name=official_name,
+        detail=f"{step_label}期限至{row['due_on']}，" + how.format(n=days_late),
+        event_ids=list(dict.fromkeys(c for c in cited if c)),
+    )
+    return item
