@@ -1,0 +1,257 @@
+"""The monthly bulletin (月通报) of an area as data: title, narrative, figures, rankings, the
+worst-late cases. ``projections.bulletin.page`` renders it for reading and printing; the
+same dict is the bulletin's JSON.
+
+A bulletin is written to be circulated to the areas and units it ranks, so two rules hold
+beyond the caller's own scope: accusations are left out altogether (检举控告类 are handled by
+discipline inspection under its own rules, and no accused area may learn of one from a count
+or a listed serial number, Art.30, 46), and it names no petitioner (the trail keeps none).
+"""
+
+from __future__ import annotations
+
+import re
+from calendar import monthrange
+from datetime import date
+from typing import Any
+
+from domain.errors import invalid
+from domain.units import Directory
+from projections.area_titles import area_titles, bureau_of
+from projections.db import ViewDatabase
+from projections.figures import figures
+from projections.ledger_query import Scope, check_prefix
+from projections.worst_late import worst_late
+
+LATE_CASES = 10
+PODIUM = 3  # how many areas or units the narrative names as best and as worst
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+# What each ranking orders by: the first figure decides, the next ones break ties.
+AREA_ORDER = (
+    ("handling_units", "on_time_completion"),
+    ("handling_units", "timely_acceptance"),
+    ("bureaus", "timely_acceptance"),
+    ("handling_units", "satisfaction"),
+)
+HANDLING_ORDER = (
+    (None, "on_time_completion"),
+    (None, "timely_acceptance"),
+    (None, "satisfaction"),
+)
+BUREAU_ORDER = ((None, "timely_acceptance"), (None, "on_time_completion"))
+ORDER_LABELS = {
+    "areas": "承办单位按期办结率",
+    "handling_units": "按期办结率",
+    "bureaus": "转送及时受理率",
+}
+
+
+def month_period(month: str) -> tuple[date, date]:
+    """``2026-05`` → (2026-05-01, 2026-05-31)."""
+    found = _MONTH.match(month or "")
+    if found is None or not 1 <= int(found.group(2)) <= 12 or int(found.group(1)) < 1900:
+        raise invalid("MONTH_INVALID", "月份应为YYYY-MM格式，如2026-05", value=month)
+    year, number = int(found.group(1)), int(found.group(2))
+    return date(year, number, 1), date(year, number, monthrange(year, number)[1])
+
+
+def percent(rate: float | None) -> str:
+    return "—" if rate is None else f"{rate * 100:.1f}%"
+
+
+def bulletin(
+    db: ViewDatabase,
+    scope: Scope,
+    prefix: str,
+    month: str,
+    directory: Directory,
+    today: date,
+) -> dict[str, Any]:
+    """The bulletin of area ``prefix`` for ``month`` (YYYY-MM), judged on ``today``."""
+    prefix = check_prefix(prefix)
+    start, end = month_period(month)
+    scope.check_covers(prefix)
+    figs = figures(db, scope, prefix, start, end, directory, today, accusations=False)
+    late = worst_late(
+        db, scope, prefix, start, end, directory, today, limit=LATE_CASES, accusations=False
+    )
+    name = area_titles(directory).get(prefix) or f"区划{prefix}"
+    month_label = f"{start.year}年{start.month}月"
+    rankings = {
+        "areas": ranking(figs["by_area"], AREA_ORDER, "division", ORDER_LABELS["areas"]),
+        "bureaus": ranking(
+            [u for u in figs["by_unit"] if u["kind"] == "bureau"],
+            BUREAU_ORDER,
+            "unit_id",
+            ORDER_LABELS["bureaus"],
+        ),
+        "handling_units": ranking(
+            [u for u in figs["by_unit"] if u["kind"] == "handling_unit"],
+            HANDLING_ORDER,
+            "unit_id",
+            ORDER_LABELS["handling_units"],
+        ),
+    }
+    return {
+        "title": f"{name}信访工作月通报（{month_label}）",
+        "division": prefix,
+        "name": name,
+        "month": month,
+        "month_label": month_label,
+        "issuer": bureau_of(directory, prefix),
+        "issued_on": today.isoformat(),
+        "figures": figs,
+        "narrative": narrative(figs, rankings, late, name, month_label),
+        "rankings": rankings,
+        "late_cases": late,
+        "notes": NOTES,
+    }
+
+
+NOTES = [
+    "统计口径：各环节在本月内办理的（按期或逾期）计入本月；截至月末仍超期未办的，计入其超期未办的每一个月。",
+    "数据截至本月最后一日（本月未结束的，截至通报生成之日），以各环节实际发生日期为准。",
+    "信访部门及时受理率以转送（收到之日起15日内）计；承办单位及时受理率以书面告知受理（收到之日起15日内）计，匿名信访事项无告知义务，不计入。",
+    "按期办结率的办理期限为受理之日起60日，经批准延期的加计延长期限。",
+    "检举控告类事项由纪检监察机关依规办理，不列入本通报；本通报不含信访人个人信息。",
+]
+
+
+# ------------------------------------------------------------------ rankings
+def _rate(row: dict[str, Any], path: tuple[str | None, str]) -> float | None:
+    group, key = path
+    holder = row[group] if group else row
+    rate: float | None = holder[key]["rate"]
+    return rate
+
+
+def _counts(row: dict[str, Any], path: tuple[str | None, str]) -> dict[str, Any]:
+    group, key = path
+    fig = (row[group] if group else row)[key]
+    return {"numerator": fig["numerator"], "denominator": fig["denominator"], "rate": fig["rate"]}
+
+
+def ranking(
+    rows: list[dict[str, Any]],
+    order: tuple[tuple[str | None, str], ...],
+    id_key: str,
+    label: str,
+) -> dict[str, Any]:
+    """Rows with a value of the first figure, best first, equal values sharing a rank; rows
+    without one (nothing fell due) are listed apart, not ranked last."""
+
+    def key(row: dict[str, Any]) -> tuple[tuple[bool, float], ...]:
+        rates = (_rate(row, path) for path in order)
+        return tuple((r is None, -(r or 0.0)) for r in rates)
+
+    ranked_rows = sorted((r for r in rows if _rate(r, order[0]) is not None), key=key)
+    ranked = []
+    for index, row in enumerate(ranked_rows):
+        same = index and key(row) == key(ranked_rows[index - 1])
+        rank = ranked[-1]["rank"] if same else index + 1
+        ranked.append(
+            {
+                "rank": rank,
+                "id": row[id_key],
+                "name": row["name"] or row[id_key],
+                "rates": {f"{g or 'unit'}.{k}": _rate(row, (g, k)) for g, k in order},
+                "primary": _counts(row, order[0]),
+            }
+        )
+    podium = min(PODIUM, len(ranked) // 2)
+    best = ranked[:podium]
+    cut = best[-1]["rank"] if best else 0
+    worst = [r for r in ranked[len(ranked) - podium :] if r["rank"] > cut] if podium else []
+    return {
+        "label": label,
+        "order": [f"{g or 'unit'}.{k}" for g, k in order],
+        "ranked": ranked,
+        "unranked": [r["name"] or r[id_key] for r in rows if _rate(r, order[0]) is None],
+        "best": best,
+        "worst": worst,
+    }
+
+
+# ------------------------------------------------------------------ narrative
+def _share(fig: dict[str, Any]) -> str:
+    return f"{percent(fig['rate'])}（{fig['numerator']}/{fig['denominator']}）"
+
+
+def narrative(
+    figs: dict[str, Any],
+    rankings: dict[str, Any],
+    late: list[dict[str, Any]],
+    name: str,
+    month_label: str,
+) -> list[str]:
+    """A few plain Chinese paragraphs a reader takes in before the tables."""
+    c, b, u = figs["cases"], figs["bureaus"], figs["handling_units"]
+    text = [
+        f"{month_label}，{name}共登记信访事项{c['registrations']}件，其中重复信访"
+        f"{c['repeat_rate']['numerator']}件，重复信访率{percent(c['repeat_rate']['rate'])}；"
+        f"越级访{c['level_skipping']}件。"
+    ]
+    transfer = b["timely_acceptance"]
+    if transfer["denominator"]:
+        parts = transfer["parts"]
+        text.append(
+            f"信访部门转送及时受理率为{_share(transfer)}，逾期转送{parts['late']}件，"
+            f"超期未转送{parts['overdue']}件。"
+        )
+    else:
+        text.append("本月信访部门无应统计的转送事项。")
+    accept, done = u["timely_acceptance"], u["on_time_completion"]
+    if accept["denominator"] or done["denominator"]:
+        p = done["parts"]
+        text.append(
+            f"承办单位及时受理率为{_share(accept)}，按期办结率为{_share(done)}；"
+            f"逾期答复{p['late']}件，本月到期未答复{p['not_answered']}件，"
+            f"往月超期仍未答复{p['overdue_not_answered']}件。"
+        )
+    else:
+        text.append("本月承办单位无应统计的受理、办结事项。")
+    rate, pleased = u["evaluation_rate"], u["satisfaction"]
+    if b["evaluation_rate"]["denominator"]:
+        rate, pleased = _merged(rate, b["evaluation_rate"]), _merged(pleased, b["satisfaction"])
+    text.append(
+        f"本月公开办理结果{rate['denominator']}件，参评率{percent(rate['rate'])}，"
+        f"满意率{percent(pleased['rate'])}。"
+    )
+    text.append(
+        f"月初积案{c['backlog_start']}件，月末积案{c['backlog_end']}件，月初积案化解率"
+        f"{percent(c['backlog_resolution']['rate'])}；领导包案事项"
+        f"{c['leader_resolution']['denominator']}件，本月化解{c['leader_resolution']['numerator']}件，"
+        f"包案化解率{percent(c['leader_resolution']['rate'])}。"
+    )
+    areas = rankings["areas"]
+    if areas["best"]:
+        text.append(
+            f"按{areas['label']}排名，{_names(areas['best'])}位居前列；"
+            + (
+                f"{_names(areas['worst'])}排名靠后，请相关地区认真分析原因，限期整改。"
+                if areas["worst"]
+                else "各地差距不大。"
+            )
+        )
+    if late:
+        worst = late[0]
+        text.append(
+            f"超期最久的事项为{worst['serial_number']}（{worst['unit_name']}，"
+            f"{worst['step_label']}环节，{worst['status_label']}，超期{worst['days_late']}日），"
+            "请督促办理。"
+        )
+    period = figs["period"]
+    if not period["complete"]:
+        text.append(f"本月尚未结束，以上数据截至{period['judged_on']}。")
+    return text
+
+
+def _merged(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
+    numerator, denominator = a["numerator"] + b["numerator"], a["denominator"] + b["denominator"]
+    rate = round(numerator / denominator, 4) if denominator else None
+    return {"numerator": numerator, "denominator": denominator, "rate": rate}
+
+
+def _names(rows: list[dict[str, Any]]) -> str:
+    return "、".join(f"{r['name']}（{percent(r['primary']['rate'])}）" for r in rows)
