@@ -138,12 +138,22 @@ def test_http_runs_closed_and_open_loop_against_the_real_server(
     assert "p99 at 40/s" in text
 
 
-def test_hooks_without_their_services_say_why_they_were_skipped(
+def test_the_relay_bench_starts_its_own_broker_when_none_is_configured(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    status, _text, figures = bench(capsys, "--database-url", "sqlite", "--modes", "relay")
+    status, text, figures = bench(
+        capsys,
+        "--database-url", "sqlite",
+        "--modes", "relay",
+        "--n", "30",
+        "--duration", "2",
+        "--rate", "50",
+    )  # fmt: skip
     (relay,) = blocks_of(figures, "relay")
-    assert any(note.startswith("skipped:") for note in relay["notes"])
+    assert relay["relay_store_events"] >= 300
+    assert relay["relay_published"] > 0 and relay["relay_events_per_s"] > 0
+    assert relay["load_events_published"] > 0 and relay["lag_p99_s"] >= relay["lag_p50_s"]
+    assert "broker: Tansu (memory storage) on 127.0.0.1:" in text
     assert status == 0
 
 
