@@ -16,6 +16,7 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
+import gateways.http.routes.audit as audit
 from domain.application import CaseService, Clock
 from gateways.http.errors import install_error_handlers
 from gateways.http.routes import chain, ledger, petitions, supervision, tracking, units, warnings
@@ -35,6 +36,7 @@ ROUTERS: list[APIRouter] = [
     ledger.router,
     supervision.router,
     warnings.router,
+    audit.router,
 ]
 
 TITLE = "信访事项协同办理系统 API · xinfang petition case API"

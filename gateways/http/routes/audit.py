@@ -1,0 +1,218 @@
+"""问责轨迹 over HTTP, for discipline inspection: ``GET /api/v1/audit/cases/{case_id}`` (one
+case's trail) and ``GET /api/v1/audit/faults`` (the search over faults).
+
+Thin: the trail query decides who may read what (inspectors and administrators, inside their
+jurisdiction; accusations hidden from the accused unit) and judges lateness on today's China
+date. Opening an accusation's trail is a read of the accusation, which the domain records
+(domain.md §7): the route hands it to ``CaseService.case``, the use case that records it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from pydantic import BaseModel, Field
+
+from domain.acts import Actor
+from gateways.http.deps import current_actor
+from gateways.http.errors import error_responses
+from gateways.http.routes.ledger import today, view_database
+from projections.db import ViewDatabase
+from projections.trail_query import FaultFilter, case_trail, fault_page, trail_scope
+
+router = APIRouter(prefix="/api/v1/audit", tags=["问责轨迹 audit"])
+
+EVENT_ID = "8c56a56f-5a63-590c-a093-689b8152a4d1"
+
+
+# ----------------------------------------------------------------- schemas
+class Fault(BaseModel):
+    """One fault: a duty done late or undone past its last day, or an act that shows one."""
+
+    source: str = Field(description="duty (a late duty) | mark (an act that shows a fault)")
+    case_id: str
+    serial_number: str = Field(examples=["33010620260302123456"])
+    division_code: str = Field(examples=["330106001001"])
+    category: str
+    category_label: str = Field(examples=["申诉求决类"])
+    fault: str = Field(description="art42 … art46 (domain.md §5)", examples=["art43"])
+    fault_label: str = Field(examples=["第四十三条 信访部门登记、转送、交办、督办失职"])
+    fault_on: str = Field(description="the day it became late, or the day of the act")
+    status: str = Field(description="missed (done late) | overdue (undone) | marked")
+    status_label: str = Field(examples=["逾期办理"])
+    step: str | None = Field(examples=["transfer"])
+    step_label: str | None = Field(examples=["转送"])
+    start_on: str | None
+    due_on: str | None = Field(examples=["2026-03-17"])
+    done_on: str | None = Field(examples=["2026-03-18"])
+    days_late: int | None = Field(examples=[1])
+    article: str = Field(examples=["第二十二条"])
+    unit_id: str = Field(examples=["330106-bureau"])
+    unit_name: str | None = Field(examples=["西湖区信访局"])
+    official_id: str | None = Field(description="who discharged it, or did the unit's last act")
+    official_name: str | None = Field(examples=["西湖区信访局工作人员"])
+    detail: str = Field(examples=["转送期限至2026-03-17，逾期1日办理"])
+    event_ids: list[str] = Field(description="the events that justify it", examples=[[EVENT_ID]])
+
+
+class FaultPage(BaseModel):
+    total: int
+    limit: int
+    offset: int
+    today: str = Field(description="the China date lateness is judged on")
+    counts: dict[str, int] = Field(examples=[{"art42": 0, "art43": 2, "art44": 1, "art45": 0}])
+    items: list[Fault]
+
+
+class TrailCase(BaseModel):
+    case_id: str
+    serial_number: str
+    division_code: str
+    category: str
+    category_label: str
+    accusation: bool
+    accused_unit_id: str | None
+    accused_unit_name: str | None
+    matter_kind: str
+    channel: str
+    channel_label: str = Field(examples=["来信"])
+    received_by: str
+    received_by_name: str | None
+    registered_on: str
+    answered_on: str | None
+    answered_by: str | None
+    concluded_on: str | None
+
+
+class TimelineEntry(BaseModel):
+    version: int
+    event_id: str = Field(examples=[EVENT_ID])
+    type: str = Field(examples=["Transferred"])
+    label: str = Field(examples=["转送"])
+    official_id: str
+    official_name: str = Field(examples=["西湖区信访局工作人员"])
+    unit_id: str
+    unit_name: str | None
+    target_unit_id: str | None
+    target_unit_name: str | None = Field(examples=["转塘街道办事处"])
+    occurred_at: str = Field(examples=["2026-03-18T10:00:00+08:00"])
+    occurred_on: str
+    recorded_at: str
+
+
+class DutyEntry(BaseModel):
+    step: str = Field(examples=["accept"])
+    step_label: str = Field(examples=["受理"])
+    unit_id: str
+    unit_name: str | None
+    start_on: str
+    due_on: str
+    done_on: str | None
+    article: str = Field(examples=["第二十三条"])
+    status: str = Field(description="met | missed (done late) | running | overdue (undone)")
+    status_label: str = Field(examples=["超期未办"])
+    days_left: int | None
+    days_late: int | None
+    fault: str | None = Field(description="the fault a late duty shows", examples=["art44"])
+    fault_label: str | None
+    official_id: str | None = Field(description="the official a late duty names")
+    official_name: str | None
+    origin_event_id: str | None = Field(description="the event that opened the duty")
+    done_event_id: str | None = Field(description="the event after which it stood done")
+    done_by_official_id: str | None
+    done_by_official_name: str | None
+
+
+class MarkEntry(BaseModel):
+    fault: str = Field(examples=["art44"])
+    fault_label: str
+    unit_id: str
+    unit_name: str | None
+    official_id: str | None
+    official_name: str | None = Field(examples=["李科长"])
+    occurred_on: str
+    detail: str = Field(examples=["异议未获同意：推诿有权处理的事项"])
+    event_id: str | None
+    event_ids: list[str]
+
+
+class CaseTrail(BaseModel):
+    case: TrailCase
+    today: str
+    timeline: list[TimelineEntry]
+    duties: list[DutyEntry]
+    marks: list[MarkEntry] = Field(description="faults an act itself shows (Art.42, 44)")
+    faults: list[Fault]
+    reads: list[TimelineEntry] = Field(description="who read this accusation, and when")
+
+
+Caller = Annotated[Actor, Depends(current_actor)]
+Views = Annotated[ViewDatabase, Depends(view_database)]
+READ_ERRORS = error_responses(401, 403, 404, 422)
+
+
+# ------------------------------------------------------------------ routes
+@router.get(
+    "/cases/{case_id}",
+    response_model=CaseTrail,
+    summary="问责轨迹：一件信访事项的全过程与失职情形",
+    responses=READ_ERRORS,
+)
+def audit_case(
+    request: Request,
+    case_id: Annotated[UUID, Path(description="信访事项编号 case id")],
+    actor: Caller,
+    db: Views,
+) -> Any:
+    """Every act with its official and unit, each duty's standing today, each late duty's
+    fault (Art.43-45) with the unit and official responsible, the faults acts show (Art.42,
+    44), and who read it if an accusation. Inspectors only, in their jurisdiction; an
+    accusation is absent (404) for the unit it accuses and the units under it."""
+    service = request.app.state.service
+    directory = service.directory
+    trail = case_trail(db, trail_scope(actor, directory), str(case_id), today(request), directory)
+    if trail["case"]["accusation"]:
+        service.case(case_id, actor)  # this read of the accusation is itself recorded (§7)
+    return trail
+
+
+@router.get(
+    "/faults",
+    response_model=FaultPage,
+    summary="问责检索：按单位、人员、失职类型、期间查询失职情形",
+    responses=READ_ERRORS,
+)
+def audit_faults(
+    request: Request,
+    actor: Caller,
+    db: Views,
+    division: Annotated[
+        str | None, Query(description="区划代码前缀（默认本人管辖范围）", examples=["330106"])
+    ] = None,
+    unit_id: Annotated[str | None, Query(description="责任单位")] = None,
+    official_id: Annotated[str | None, Query(description="责任人员")] = None,
+    fault: Annotated[str | None, Query(description="art42 … art46", examples=["art44"])] = None,
+    period_from: Annotated[date | None, Query(alias="from", description="期间起始日")] = None,
+    period_to: Annotated[date | None, Query(alias="to", description="期间截止日")] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> Any:
+    """Late duties (by the day they became late) and faults acts show (by their day) in the
+    reader's jurisdiction, oldest first, paged, each citing its case, step, days, unit,
+    official, article and events. Lateness is judged on today's China date."""
+    directory = request.app.state.service.directory
+    filters = FaultFilter(
+        division=division,
+        unit_id=unit_id,
+        official_id=official_id,
+        fault=fault,
+        period_from=period_from,
+        period_to=period_to,
+        limit=limit,
+        offset=offset,
+    )
+    scope = trail_scope(actor, directory)
+    return fault_page(db, scope, filters, today(request), directory)
