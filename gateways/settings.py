@@ -8,9 +8,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from domain.acts import Rules
 from domain.calendar import WorkCalendar
+
+if TYPE_CHECKING:
+    from projections.recommendation_rules import Thresholds
 
 DEV_JWT_SECRET = "xinfang-development-secret-change-me"
 
@@ -30,6 +34,10 @@ VARIABLES = (
     "XINFANG_ACCUSATION_DAYS",
     "XINFANG_PATH5_DAYS",
     "XINFANG_RECOMMENDATION_ANSWER_DAYS",
+    "XINFANG_RECOMMENDATION_WORK_FAULTS",
+    "XINFANG_RECOMMENDATION_POLICY_CASES",
+    "XINFANG_RECOMMENDATION_POLICY_AREAS",
+    "XINFANG_RECOMMENDATION_URGES",
     "XINFANG_HOST",
     "XINFANG_PORT",
     "XINFANG_WORKERS",
@@ -56,6 +64,11 @@ class Settings:
     accusation_days: int = 60
     path5_days: int = 60
     recommendation_answer_days: int = 30
+    # 三项建议 candidates (projections.recommendation_rules): how much makes a finding.
+    recommendation_work_faults: int = 3
+    recommendation_policy_cases: int = 40
+    recommendation_policy_areas: int = 3
+    recommendation_urges: int = 3
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = 1
@@ -106,6 +119,10 @@ class Settings:
             accusation_days=number("ACCUSATION_DAYS", 60),
             path5_days=number("PATH5_DAYS", 60),
             recommendation_answer_days=number("RECOMMENDATION_ANSWER_DAYS", 30),
+            recommendation_work_faults=number("RECOMMENDATION_WORK_FAULTS", 3),
+            recommendation_policy_cases=number("RECOMMENDATION_POLICY_CASES", 40),
+            recommendation_policy_areas=number("RECOMMENDATION_POLICY_AREAS", 3),
+            recommendation_urges=number("RECOMMENDATION_URGES", 3),
             host=text("HOST", "127.0.0.1") or "127.0.0.1",
             port=number("PORT", 8000),
             workers=number("WORKERS", 1),
@@ -122,6 +139,18 @@ class Settings:
             accusation_days=self.accusation_days,
             path5_days=self.path5_days,
             recommendation_answer_days=self.recommendation_answer_days,
+        )
+
+    def recommendation_thresholds(self) -> Thresholds:
+        """What makes a 三项建议 candidate, for the queries of ``projections.recommendations``
+        (imported here, so that reading settings never loads the read models' database code)."""
+        from projections.recommendation_rules import Thresholds
+
+        return Thresholds(
+            work_faults=self.recommendation_work_faults,
+            policy_cases=self.recommendation_policy_cases,
+            policy_areas=self.recommendation_policy_areas,
+            urges=self.recommendation_urges,
         )
 
 

@@ -4,6 +4,7 @@ bench all take them from here."""
 from __future__ import annotations
 
 from projections.ledger import LedgerProjection
+from projections.recommendations import RecommendationProjection
 from projections.runner import Projection
 from projections.supervision import SupervisionProjection
 from projections.trail import TrailProjection
@@ -12,5 +13,10 @@ from projections.trail import TrailProjection
 def all_projections() -> list[Projection]:
     """The ledger (whose tables the deadline warnings also read), the supervision roll-up, and
     the accountability trail (whose tables the assessment figures and the 三项建议 candidates
-    read)."""
-    return [LedgerProjection(), SupervisionProjection(), TrailProjection()]
+    read), and the 三项建议 issued and answered."""
+    return [
+        LedgerProjection(),
+        SupervisionProjection(),
+        TrailProjection(),
+        RecommendationProjection(),
+    ]

@@ -2,9 +2,10 @@
 
 Both paths produce the same document: cases by stage, running and missed duties by step, the
 backlog (积案: open cases with an undone duty past its day, or petitioned again), leader-owned
-cases and their progress, and the areas one tier down ranked. "Now" reads the counters kept per
-area prefix; "as of T" reads the versions valid at T (recorded at or before T) and judges the
-duties on T's China date, so it equals what the dashboard showed at T.
+cases and their progress, the 三项建议 about the area with the answers overdue (Art.40, 45), and
+the areas one tier down ranked. "Now" reads the counters kept per area prefix; "as of T" reads
+the versions valid at T (recorded at or before T) and judges the duties on T's China date, so it
+equals what the dashboard showed at T.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from projections.ledger_query import (
     check_prefix,
     code_range,
 )
+from projections.recommendations import rollup_section as recommendations_section
 
 TIER_LABELS = {2: "省", 4: "市", 6: "县", 9: "乡镇", 12: "村"}
 _COUNTERS = ("v_sup_stage_n", "v_sup_due_n", "v_sup_backlog_n")
@@ -93,6 +95,7 @@ def rollup(
                 _merge(areas, area.versions(cur, day, BEGUN_BETWEEN, [snap, at, at]), +1)
                 _merge(areas, area.versions(cur, day, ENDED_BETWEEN, [snap, snap, at]), -1)
         leaders = _leader_cases(cur, scope, prefix, day, as_of)
+        recommendations = recommendations_section(cur, scope, prefix, day, as_of, directory)
     total = areas.pop(prefix, _Area())
     names = area_names(directory)
     return {
@@ -103,6 +106,7 @@ def rollup(
         "today": day.isoformat(),
         **_figures(total),
         "leader_owned": leaders,
+        "recommendations": recommendations,
         "areas": _ranked({k: v for k, v in areas.items() if v.registrations}, names),
     }
 
