@@ -185,8 +185,8 @@ def case_trail(
         scope.check_covers(case["division_code"])
         events = _events_of(cur, [case_id])[case_id]
         cur.execute(
-            "SELECT * FROM v_trail_duties WHERE case_id = %s ORDER BY start_on, due_on, step, "
-            "unit_id",
+            "SELECT * FROM v_trail_duties WHERE case_id = %s "
+            "ORDER BY origin_version, start_on, step, unit_id",
             [case_id],
         )
         duties = cur.fetchall()

@@ -6,10 +6,18 @@ at a terminal (or as JSON / CSV for a script).
                         [--leader-owned] [--limit 50] [--offset 0] [--csv FILE] [--json]
     xinfang view rollup 330106 [--as-of 2026-02-28T23:59:59+08:00] [--json]
     xinfang view warnings UNIT_ID [--within 7] [--json]
+    xinfang view trail CASE_ID [--today 2026-04-11] [--json]
+    xinfang view faults [--division 330106] [--unit ID] [--official ID] [--fault art43]
+                        [--from 2026-03-01] [--to 2026-03-31] [--limit 50] [--offset 0]
+                        [--today 2026-04-11] [--json]
 
 Every view reads as an official: ``--as-unit ID`` (with that unit's jurisdiction), by default
 the system administrator (everything, accusations included). The projections are first brought
-up to date (``--no-catch-up`` to read them as they are).
+up to date (``--no-catch-up`` to read them as they are). ``trail`` and ``faults`` are the
+accountability trail of discipline inspection: lateness judged on ``--today`` (default: today),
+and opening an accusation's trail as an official is recorded like any read of it (§7).
+
+Not yet a subcommand of ``xinfang``: run as ``python -m gateways.commands.views KIND …``.
 """
 
 from __future__ import annotations
@@ -18,21 +26,30 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
+from uuid import UUID
 
 from domain.acts import SYSTEM, Actor
 from domain.calendar import china_date
-from domain.errors import invalid
+from domain.errors import DomainError, invalid
 from gateways.settings import Settings
 from gateways.wiring import build_service, build_view_database
 from projections.ledger_query import CSV_COLUMNS, LedgerFilter, Scope, ledger_csv, ledger_page
 from projections.registry import all_projections
 from projections.runner import ProjectionRunner
 from projections.supervision_query import rollup
+from projections.trail_query import FaultFilter, case_trail, fault_page, trail_scope
 from projections.warnings import unit_warnings
 
-KINDS = ("ledger", "rollup", "warnings")
+KINDS = ("ledger", "rollup", "warnings", "trail", "faults")
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"日期应为 YYYY-MM-DD：{text}") from None
 
 
 def parser() -> argparse.ArgumentParser:
@@ -56,7 +73,20 @@ def parser() -> argparse.ArgumentParser:
     warn = sub.add_parser("warnings", help="期限预警 / deadline warnings of a unit")
     warn.add_argument("unit")
     warn.add_argument("--within", type=int, default=7)
-    for p in (ledger, up, warn):
+    trail = sub.add_parser("trail", help="问责轨迹 / the accountability trail of a case")
+    trail.add_argument("case_id", type=UUID)
+    faults = sub.add_parser("faults", help="问责检索 / faults by unit, official, kind, period")
+    faults.add_argument("--division")
+    faults.add_argument("--unit", dest="unit_id")
+    faults.add_argument("--official", dest="official_id")
+    faults.add_argument("--fault", help="art42 … art46")
+    faults.add_argument("--from", dest="period_from", type=_day)
+    faults.add_argument("--to", dest="period_to", type=_day)
+    faults.add_argument("--limit", type=int, default=50)
+    faults.add_argument("--offset", type=int, default=0)
+    for p in (trail, faults):
+        p.add_argument("--today", type=_day, help="judge lateness on this day (YYYY-MM-DD)")
+    for p in (ledger, up, warn, trail, faults):
         p.add_argument("--as-unit", help="read as an official of this unit")
         p.add_argument("--json", action="store_true", help="print JSON")
         p.add_argument("--no-catch-up", action="store_true")
@@ -112,9 +142,11 @@ def view(settings: Settings, argv: Sequence[str]) -> int:
             else:
                 figures = rollup(db, scope, args.prefix, directory, today=today)
             _emit(figures, args.json, _rollup_text)
-        else:
+        elif args.kind == "warnings":
             found = unit_warnings(db, scope, args.unit, args.within, today, directory)
             _emit(found, args.json, _warnings_text)
+        else:
+            _audit(args, service, db, actor, args.today or today)
         return 0
     finally:
         db.close()
@@ -192,3 +224,113 @@ def _warnings_text(w: dict[str, Any]) -> str:
 
 def _percent(rate: float | None) -> str:
     return "—" if rate is None else f"{rate:.1%}"
+
+
+# ------------------------------------------------------------ trail and faults
+def _audit(args: argparse.Namespace, service: Any, db: Any, actor: Actor, today: date) -> None:
+    directory = service.directory
+    scope = trail_scope(actor, directory)
+    if args.kind == "trail":
+        trail = case_trail(db, scope, str(args.case_id), today, directory)
+        if trail["case"]["accusation"]:
+            service.case(args.case_id, actor)  # this read of the accusation is recorded (§7)
+        _emit(trail, args.json, _trail_text)
+        return
+    filters = FaultFilter(
+        division=args.division,
+        unit_id=args.unit_id,
+        official_id=args.official_id,
+        fault=args.fault,
+        period_from=args.period_from,
+        period_to=args.period_to,
+        limit=args.limit,
+        offset=args.offset,
+    )
+    _emit(fault_page(db, scope, filters, today, directory), args.json, _faults_text)
+
+
+def _trail_text(t: dict[str, Any]) -> str:
+    case = t["case"]
+    lines = [
+        f"信访事项 {case['serial_number']}（{case['category_label']}，{case['division_code']}）"
+        f"问责轨迹（{t['today']}）",
+        "办理过程：",
+    ]
+    for e in t["timeline"]:
+        target = f" → {e['target_unit_name']}" if e["target_unit_name"] else ""
+        lines.append(
+            f"  {e['occurred_at'][:16].replace('T', ' ')} {e['label']} {e['unit_name']} "
+            f"{e['official_name']}{target}"
+        )
+    lines.append("办理期限：")
+    for d in t["duties"]:
+        late = f"（{d['days_late']}日）" if d["days_late"] else ""
+        done = f" 办理 {d['done_on']}" if d["done_on"] else ""
+        lines.append(
+            f"  {d['step_label']} {d['unit_name']} 期限 {d['due_on']}{done} "
+            f"{d['status_label']}{late}"
+        )
+    lines.append("失职情形：")
+    for f in t["faults"]:
+        lines.append(f"  {_fault_line(f)}")
+    if not t["faults"]:
+        lines.append("  无")
+    if case["accusation"]:
+        lines.append("查阅记录：")
+        for r in t["reads"]:
+            lines.append(
+                f"  {r['occurred_at'][:16].replace('T', ' ')} {r['unit_name']} {r['official_name']}"
+            )
+        if not t["reads"]:
+            lines.append("  无")
+    return "\n".join(lines)
+
+
+def _fault_line(f: dict[str, Any]) -> str:
+    who = f" 责任人 {f['official_name']}" if f["official_name"] else ""
+    return f"[{f['fault_label']}] {f['fault_on']} {f['detail']} 责任单位 {f['unit_name']}{who}"
+
+
+def _faults_text(page: dict[str, Any]) -> str:
+    head = [
+        "失职类型",
+        "发生日",
+        "信访编号",
+        "环节",
+        "期限",
+        "办理",
+        "逾期天数",
+        "责任单位",
+        "责任人",
+    ]
+    lines = ["\t".join(head)]
+    for f in page["items"]:
+        cells = [
+            f["fault_label"].split(" ")[0],
+            f["fault_on"],
+            f["serial_number"],
+            f["step_label"] or f["detail"],
+            f["due_on"] or "",
+            f["done_on"] or "",
+            str(f["days_late"] or ""),
+            f["unit_name"] or f["unit_id"],
+            f["official_name"] or "",
+        ]
+        lines.append("\t".join(cells))
+    shown = f"{page['offset'] + 1}-{page['offset'] + len(page['items'])}" if page["items"] else "0"
+    kinds = "，".join(f"{k} {n}" for k, n in page["counts"].items() if n)
+    lines.append(f"共 {page['total']} 条（{kinds or '无'}），显示 {shown}（{page['today']}）")
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m gateways.commands.views KIND …``: a refusal prints its code and message."""
+    try:
+        return view(Settings.from_env(), list(sys.argv[1:] if argv is None else argv))
+    except DomainError as error:
+        print(f"{error.code}: {error.message}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":  # pragma: no cover - ``python -m gateways.commands.views``
+    sys.exit(main())

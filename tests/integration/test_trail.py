@@ -7,6 +7,7 @@ test runs on the SQLite file and on PostgreSQL.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
@@ -17,6 +18,7 @@ import pytest
 from domain.acts import Actor
 from domain.chain import event_id
 from domain.errors import InvalidInput, NotFound, OutOfScope
+from gateways.commands.views import view
 from gateways.settings import Settings
 from projections.db import ViewDatabase
 from projections.trail_query import FaultFilter, case_trail, fault_page, trail_scope
@@ -368,3 +370,23 @@ def test_the_trail_is_built_exactly_once_across_a_crash(
         assert trail_dump(db) == resumed
     finally:
         db.close()
+
+
+# ------------------------------------------------------------------- the CLI
+def test_the_cli_prints_the_faults_and_a_trail(
+    told: Story, store_settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    world, _, cases = told
+    on = ["--today", "2026-04-11", "--no-catch-up"]
+    assert view(store_settings, ["faults", "--unit", TOWN_1, *on]) == 0
+    table = capsys.readouterr().out
+    assert "第四十四条" in table and "李科长" in table and "共 2 条（art42 1，art44 1）" in table
+    assert view(store_settings, ["trail", str(cases["s2"]), "--json", *on]) == 0
+    assert json.loads(capsys.readouterr().out)["faults"][0]["fault"] == "art43"
+    top = world.top()
+    assert view(store_settings, ["trail", str(cases["acc"]), "--as-unit", COUNTY_DI, *on]) == 0
+    text = capsys.readouterr().out
+    assert "受理期限至2026-03-19，超期23日未办" in text and "查阅记录" in text
+    assert world.top() == top + 1  # the read of the accusation was recorded
+    with pytest.raises(OutOfScope):
+        view(store_settings, ["faults", "--as-unit", TOWN_1, "--division", "330106", *on])
