@@ -135,6 +135,11 @@ def build_parser() -> argparse.ArgumentParser:
     migrate = sub.add_parser("migrate", help="导入历史数据 / migrate records into the store")
     migrate.set_defaults(run=_command("migrate", "run_migrate"))
 
+    recommend = sub.add_parser("recommend", help="三项建议：候选与已提出 / recommendations")
+    if not _own_arguments(recommend, "recommend"):
+        recommend.add_argument("options", nargs=argparse.REMAINDER, help="candidates | list …")
+    recommend.set_defaults(run=_command("recommend", "run_recommend", "*"))
+
     report = sub.add_parser("report", help="报表：月通报、考核数据 / reports and bulletins")
     if not _own_arguments(report, "reports"):
         report.add_argument("kind", help="which report")

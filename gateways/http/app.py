@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 import gateways.http.routes.audit as audit
+import gateways.http.routes.recommendations as recommendations
 from domain.application import CaseService, Clock
 from gateways.http.errors import install_error_handlers
 from gateways.http.routes import chain, ledger, petitions, supervision, tracking, units, warnings
@@ -36,6 +37,7 @@ ROUTERS: list[APIRouter] = [
     ledger.router,
     supervision.router,
     warnings.router,
+    recommendations.router,
     audit.router,
 ]
 

@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from domain.acts import Actor
 from gateways.http.deps import AsOf, current_actor
+from gateways.http.recommendation_schemas import RecommendationSection
 from gateways.http.routes.ledger import scope_of, today, view_database
 from projections.db import ViewDatabase
 from projections.supervision_query import rollup
@@ -80,6 +81,7 @@ class Rollup(BaseModel):
     repeats: int
     repeat_rate: float | None
     leader_owned: LeaderOwned
+    recommendations: RecommendationSection = Field(description="三项建议及逾期未答复")
     areas: list[AreaRank] = Field(description="the areas one tier down, worst first")
 
 
