@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 import gateways.http.routes.audit as audit
+import gateways.http.routes.figures as figures
 import gateways.http.routes.recommendations as recommendations
 from domain.application import CaseService, Clock
 from gateways.http.errors import install_error_handlers
@@ -39,6 +40,7 @@ ROUTERS: list[APIRouter] = [
     warnings.router,
     recommendations.router,
     audit.router,
+    figures.router,
 ]
 
 TITLE = "信访事项协同办理系统 API · xinfang petition case API"

@@ -27,24 +27,24 @@ LATE_CASES = 10
 PODIUM = 3  # how many areas or units the narrative names as best and as worst
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
-# What each ranking orders by: the first figure decides, the next ones break ties.
-AREA_ORDER = (
-    ("handling_units", "on_time_completion"),
-    ("handling_units", "timely_acceptance"),
-    ("bureaus", "timely_acceptance"),
-    ("handling_units", "satisfaction"),
+# What each ranking orders by, with the name a reader sees: the first figure that any row has
+# decides (in a month where no answer fell due, acceptance does), the ones after break ties.
+Path = tuple[str | None, str, str]  # group of figures (None: the row itself), figure, label
+AREA_ORDER: tuple[Path, ...] = (
+    ("handling_units", "on_time_completion", "承办单位按期办结率"),
+    ("handling_units", "timely_acceptance", "承办单位及时受理率"),
+    ("bureaus", "timely_acceptance", "信访部门转送及时受理率"),
+    ("handling_units", "satisfaction", "承办单位满意率"),
 )
-HANDLING_ORDER = (
-    (None, "on_time_completion"),
-    (None, "timely_acceptance"),
-    (None, "satisfaction"),
+HANDLING_ORDER: tuple[Path, ...] = (
+    (None, "on_time_completion", "按期办结率"),
+    (None, "timely_acceptance", "及时受理率"),
+    (None, "satisfaction", "满意率"),
 )
-BUREAU_ORDER = ((None, "timely_acceptance"), (None, "on_time_completion"))
-ORDER_LABELS = {
-    "areas": "承办单位按期办结率",
-    "handling_units": "按期办结率",
-    "bureaus": "转送及时受理率",
-}
+BUREAU_ORDER: tuple[Path, ...] = (
+    (None, "timely_acceptance", "转送及时受理率"),
+    (None, "on_time_completion", "按期办结率"),
+)
 
 
 def month_period(month: str) -> tuple[date, date]:
@@ -78,20 +78,12 @@ def bulletin(
     )
     name = area_titles(directory).get(prefix) or f"区划{prefix}"
     month_label = f"{start.year}年{start.month}月"
+    bureaus = [u for u in figs["by_unit"] if u["kind"] == "bureau"]
+    handling = [u for u in figs["by_unit"] if u["kind"] == "handling_unit"]
     rankings = {
-        "areas": ranking(figs["by_area"], AREA_ORDER, "division", ORDER_LABELS["areas"]),
-        "bureaus": ranking(
-            [u for u in figs["by_unit"] if u["kind"] == "bureau"],
-            BUREAU_ORDER,
-            "unit_id",
-            ORDER_LABELS["bureaus"],
-        ),
-        "handling_units": ranking(
-            [u for u in figs["by_unit"] if u["kind"] == "handling_unit"],
-            HANDLING_ORDER,
-            "unit_id",
-            ORDER_LABELS["handling_units"],
-        ),
+        "areas": ranking(figs["by_area"], AREA_ORDER, "division"),
+        "bureaus": ranking(bureaus, BUREAU_ORDER, "unit_id"),
+        "handling_units": ranking(handling, HANDLING_ORDER, "unit_id"),
     }
     return {
         "title": f"{name}信访工作月通报（{month_label}）",
@@ -119,44 +111,39 @@ NOTES = [
 
 
 # ------------------------------------------------------------------ rankings
-def _rate(row: dict[str, Any], path: tuple[str | None, str]) -> float | None:
-    group, key = path
-    holder = row[group] if group else row
-    rate: float | None = holder[key]["rate"]
-    return rate
+def _figure(row: dict[str, Any], path: Path) -> dict[str, Any]:
+    group, key, _ = path
+    found: dict[str, Any] = (row[group] if group else row)[key]
+    return found
 
 
-def _counts(row: dict[str, Any], path: tuple[str | None, str]) -> dict[str, Any]:
-    group, key = path
-    fig = (row[group] if group else row)[key]
-    return {"numerator": fig["numerator"], "denominator": fig["denominator"], "rate": fig["rate"]}
+def _name(path: Path) -> str:
+    return f"{path[0] or 'unit'}.{path[1]}"
 
 
-def ranking(
-    rows: list[dict[str, Any]],
-    order: tuple[tuple[str | None, str], ...],
-    id_key: str,
-    label: str,
-) -> dict[str, Any]:
-    """Rows with a value of the first figure, best first, equal values sharing a rank; rows
-    without one (nothing fell due) are listed apart, not ranked last."""
+def ranking(rows: list[dict[str, Any]], order: tuple[Path, ...], id_key: str) -> dict[str, Any]:
+    """Rows with a value of the deciding figure, best first, equal values sharing a rank; rows
+    without one (nothing of it fell due) are listed apart, not ranked last."""
+    live = [p for p in order if any(_figure(r, p)["rate"] is not None for r in rows)]
+    paths = live + [p for p in order if p not in live] if live else list(order)
+    lead = paths[0]
 
     def key(row: dict[str, Any]) -> tuple[tuple[bool, float], ...]:
-        rates = (_rate(row, path) for path in order)
+        rates = (_figure(row, p)["rate"] for p in paths)
         return tuple((r is None, -(r or 0.0)) for r in rates)
 
-    ranked_rows = sorted((r for r in rows if _rate(r, order[0]) is not None), key=key)
-    ranked = []
+    ranked_rows = sorted((r for r in rows if _figure(r, lead)["rate"] is not None), key=key)
+    ranked: list[dict[str, Any]] = []
     for index, row in enumerate(ranked_rows):
         same = index and key(row) == key(ranked_rows[index - 1])
-        rank = ranked[-1]["rank"] if same else index + 1
+        top = _figure(row, lead)
         ranked.append(
             {
-                "rank": rank,
+                "rank": ranked[-1]["rank"] if same else index + 1,
                 "id": row[id_key],
                 "name": row["name"] or row[id_key],
-                "rates": {f"{g or 'unit'}.{k}": _rate(row, (g, k)) for g, k in order},
-                "primary": _counts(row, order[0]),
+                "rates": {_name(p): _figure(row, p)["rate"] for p in paths},
+                "primary": {k: top[k] for k in ("numerator", "denominator", "rate")},
             }
         )
     podium = min(PODIUM, len(ranked) // 2)
@@ -164,10 +151,10 @@ def ranking(
     cut = best[-1]["rank"] if best else 0
     worst = [r for r in ranked[len(ranked) - podium :] if r["rank"] > cut] if podium else []
     return {
-        "label": label,
-        "order": [f"{g or 'unit'}.{k}" for g, k in order],
+        "label": lead[2],
+        "order": [_name(p) for p in paths],
         "ranked": ranked,
-        "unranked": [r["name"] or r[id_key] for r in rows if _rate(r, order[0]) is None],
+        "unranked": [r["name"] or r[id_key] for r in rows if _figure(r, lead)["rate"] is None],
         "best": best,
         "worst": worst,
     }
