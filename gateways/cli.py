@@ -135,6 +135,13 @@ def build_parser() -> argparse.ArgumentParser:
     migrate = sub.add_parser("migrate", help="导入历史数据 / migrate records into the store")
     migrate.set_defaults(run=_command("migrate", "run_migrate"))
 
+    view = sub.add_parser(
+        "view", help="台账、督导看板、预警、问责轨迹 / ledger, roll-up, warnings, trail, faults"
+    )
+    view.add_argument("kind", choices=["ledger", "rollup", "warnings", "trail", "faults"])
+    view.add_argument("options", nargs=argparse.REMAINDER, help="options of that view (--help)")
+    view.set_defaults(run=_command("views", "run_view", "*"))
+
     recommend = sub.add_parser("recommend", help="三项建议：候选与已提出 / recommendations")
     if not _own_arguments(recommend, "recommend"):
         recommend.add_argument("options", nargs=argparse.REMAINDER, help="candidates | list …")

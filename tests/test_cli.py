@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import signal
@@ -33,6 +34,8 @@ DESIGN_COMMANDS = {
     "token",
     "migrate",
     "report",
+    "recommend",
+    "view",
 }
 
 
@@ -109,6 +112,28 @@ def test_verify_on_a_seeded_store_exits_0(store: Path, capsys: pytest.CaptureFix
     assert main(["demo", "--cases", "30", "--seed", "3"]) == 0
     assert main(["verify"]) == 0
     assert "verified 30 cases" in capsys.readouterr().out
+
+
+def test_view_prints_the_rollup_and_the_faults_of_a_seeded_store(
+    store: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["demo", "--cases", "60", "--seed", "3"]) == 0
+    capsys.readouterr()
+    assert main(["view", "rollup", "330106", "--json"]) == 0
+    rollup = json.loads(capsys.readouterr().out)
+    assert rollup["division"] == "330106" and rollup["registrations"] > 0
+    assert main(["view", "faults", "--division", "3301", "--json"]) == 0
+    faults = json.loads(capsys.readouterr().out)
+    # the demo has late transfers, acceptances and answers: the trail names their faults
+    assert faults["total"] == sum(faults["counts"].values()) > 0
+    assert {"art43", "art44", "art45"} <= {k for k, n in faults["counts"].items() if n}
+    assert all(item["days_late"] > 0 for item in faults["items"] if item["source"] == "duty")
+
+
+def test_a_view_with_bad_options_exits_2(store: Path) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["view", "faults", "--from", "yesterday"])
+    assert exited.value.code == 2
 
 
 def test_verify_exits_1_when_a_stored_event_was_altered(
