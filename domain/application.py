@@ -451,10 +451,18 @@ class CaseService(Application[UUID]):
         getattr(case, method_name)(Act(actor, when, now, directory, self.rules), **params)
 
     # -------------------------------------------------------------- queries
-    def case(self, case_id: UUID, actor: Actor, as_of: datetime | None = None) -> Petition:
+    def case(
+        self,
+        case_id: UUID,
+        actor: Actor,
+        as_of: datetime | None = None,
+        purpose: str = "case",
+    ) -> Petition:
+        """The case as ``actor`` may see it; reading an accusation is recorded with the
+        ``purpose`` of the read (the case, its accountability trail …)."""
         case = self._get(case_id) if as_of is None else self._as_of(case_id, as_of)
         access.check_visible(actor, case, self.directory)
-        self._record_accusation_read(case, actor, "case")
+        self._record_accusation_read(case, actor, purpose)
         return case
 
     def history(

@@ -233,7 +233,9 @@ def _audit(args: argparse.Namespace, service: Any, db: Any, actor: Actor, today:
     if args.kind == "trail":
         trail = case_trail(db, scope, str(args.case_id), today, directory)
         if trail["case"]["accusation"]:
-            service.case(args.case_id, actor)  # this read of the accusation is recorded (§7)
+            service.case(
+                args.case_id, actor, purpose="trail"
+            )  # this read of the accusation is recorded (§7)
         _emit(trail, args.json, _trail_text)
         return
     filters = FaultFilter(

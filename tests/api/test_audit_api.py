@@ -104,6 +104,7 @@ def test_reading_an_accusations_trail_is_recorded_and_shown(api: Api, told: dict
     assert first.status_code == 200 and first.json()["reads"] == []
     last = list(api.world.service.events.get(UUID(told["acc"])))[-1]
     assert type(last).__name__ == "AccusationViewed" and last.actor["unit_id"] == COUNTY_DI
+    assert last.purpose == "trail"
     catch_up(api)
     api.on(42, hour=9)
     reads = api.get(f"{CASES}/{told['acc']}", COUNTY_DI).json()["reads"]

@@ -175,7 +175,9 @@ def audit_case(
     directory = service.directory
     trail = case_trail(db, trail_scope(actor, directory), str(case_id), today(request), directory)
     if trail["case"]["accusation"]:
-        service.case(case_id, actor)  # this read of the accusation is itself recorded (§7)
+        service.case(
+            case_id, actor, purpose="trail"
+        )  # this read of the accusation is itself recorded (§7)
     return trail
 
 
