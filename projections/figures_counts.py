@@ -12,6 +12,8 @@ Two things about the trail's duty rows (``v_trail_duties``) every statement here
   (one per unit that received it), so for every other step only the newest row is the duty.
 - Anonymous letters carry no notice duty (Art.23): no acceptance or inform row is counted for
   them, whatever the rows say.
+- Nothing is pending on a concluded case: a duty the domain leaves undone there (the report
+  of an assigned matter the unit then declined) is not "still undone" after the conclusion.
 """
 
 from __future__ import annotations
@@ -85,15 +87,18 @@ def duty_counts(cur: Cursor, cases: Cases, days: Days) -> list[dict[str, Any]]:
     return _rows(cur, sql, [*head, *params, *_live_params(days)])
 
 
-# A duty weighs on a period when it was done in it, or is still undone and overdue at its close.
+# A duty weighs on a period when it was done in it, or is still undone and overdue at its close
+# on a case still open then.
 _LIVE = (
     "((d.done_on >= %s AND d.done_on <= %s) OR "
-    "((d.done_on IS NULL OR d.done_on > %s) AND d.due_on < %s))"
+    "((d.done_on IS NULL OR d.done_on > %s) AND d.due_on < %s "
+    "AND (c.concluded_on IS NULL OR c.concluded_on > %s)))"
 )
 
 
 def _live_params(days: Days) -> list[str]:
-    return [days.start, days.facts_until, days.facts_until, days.overdue_before]
+    f = days.facts_until
+    return [days.start, f, f, days.overdue_before, f]
 
 
 def late_duties(cur: Cursor, cases: Cases, days: Days) -> list[dict[str, Any]]:
