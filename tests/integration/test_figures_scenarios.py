@@ -229,3 +229,19 @@ def test_the_circulated_bulletin_leaves_the_accusation_out(world: World, db: Vie
     assert doc["figures"]["cases"]["registrations"] == 1 and doc["late_cases"] == []
     page = render(doc)
     assert "纪委" not in page and "举报" not in page and "检举控告类事项由纪检监察机关" in page
+
+
+def test_nothing_is_pending_on_a_concluded_case(world: World, db: ViewDatabase) -> None:
+    """Assigned to town 1 on day 1 with a report due day 20, declined by it on day 5: the
+    domain keeps the report duty open, but the case is over, so it is late in no month."""
+    world.on(0)
+    case = world.register(petitioners=[petitioner(5)])
+    world.on(1)
+    world.act(case, COUNTY_BUREAU, "assign", to_unit_id=TOWN_1, due_on=world.day(20))
+    world.on(5)
+    world.act(case, TOWN_1, "decline", reason="属于行政复议事项，请依法申请行政复议", path="4")
+    found = read(world, db, SPRING)
+    accept = found["handling_units"]["timely_acceptance"]  # the decline was a timely notice
+    assert (accept["numerator"], accept["denominator"]) == (1, 1)
+    scope = Scope.of(official(COUNTY_BUREAU), world.service.directory)
+    assert worst_late(db, scope, "330106", *SPRING, world.service.directory, date(2026, 6, 1)) == []
