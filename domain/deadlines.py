@@ -204,7 +204,9 @@ def deadlines_of(case: Any, rules: Rules) -> list[Deadline]:
                 assigned["unit_id"],
                 _day(assigned["at"]),
                 case.assigned_due_on,
-                _day(case.answered_at),
+                # The report back is the answer, or the written notice that the unit does not
+                # accept the matter (the lawful channel for paths 1-4, Art.31).
+                _first_day(case.answered_at, case.declined_at),
                 "第二十二条",
             )
         )

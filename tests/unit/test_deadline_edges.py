@@ -69,6 +69,18 @@ def test_an_assignment_sets_its_own_report_deadline(world: World) -> None:
     assert world.status(case_id, "answer").status == "met"
 
 
+def test_an_assigned_unit_that_declines_in_writing_has_reported_back(world: World) -> None:
+    world.on(0)
+    case_id = world.register()
+    world.on(1)
+    world.act(case_id, COUNTY_BUREAU, "assign", to_unit_id=TOWN_1, due_on=world.day(40))
+    world.on(3)
+    world.act(case_id, TOWN_1, "decline", reason="属于行政复议事项，请依法申请行政复议", path="4")
+
+    report = world.status(case_id, "assigned_report", on=60)
+    assert (report.status, report.deadline.done_on) == ("met", world.day(3))
+
+
 def test_the_case_concludes_only_after_the_30_day_review_window_has_passed(world: World) -> None:
     case_id = world.answered(served=11)
     world.on(11 + 30)
