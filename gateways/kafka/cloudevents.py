@@ -28,6 +28,7 @@ from domain import case_events
 from domain.classification import Category
 from domain.index import PetitionerFile, SerialNumber
 from domain.privacy import mask_name, mask_petitioner, mask_text
+from domain.recommendations import Recommendation
 from domain.units import Unit
 
 SPEC_VERSION = "1.0"
@@ -35,6 +36,8 @@ CONTENT_TYPE = "application/cloudevents+json; charset=UTF-8"
 TYPE_PREFIX = "cn.gov.xinfang"
 CASE_SOURCE = "/xinfang/petitions"
 UNIT_SOURCE = "/xinfang/units"
+RECOMMENDATION_SOURCE = "/xinfang/recommendations"
+SOURCES = {"unit": UNIT_SOURCE, "recommendation": RECOMMENDATION_SOURCE}
 # CloudEvents' sequence extension is a string ordered lexicographically: zero-pad the position.
 SEQUENCE_DIGITS = 20
 _CONTENT_TYPE_HEADER = ("content-type", CONTENT_TYPE.encode())
@@ -53,7 +56,21 @@ _NEVER = frozenset(
 _WITHHELD_ALWAYS = frozenset({"content"})
 _PERSON_LISTS = frozenset({"accused_persons"})
 _PERSON_NAMES = frozenset({"leader_name"})
-_FREE_TEXT = frozenset({"subject", "note", "reason", "opinion", "basis", "comment", "approved_by"})
+_FREE_TEXT = frozenset(
+    {
+        "subject",
+        "note",
+        "reason",
+        "opinion",
+        "basis",
+        "comment",
+        "approved_by",
+        # 三项建议: the bureau's grounds, the consequences it found, the recipient's answer
+        "grounds",
+        "serious_consequences",
+        "text",
+    }
+)
 # Of an accusation, only these (and ids, dates and times) are published.
 _ACCUSATION_KEEP = frozenset({"serial_number", "received_by", "repeat_of", "purpose", "stage"})
 _ACCUSATION_DROP = frozenset({"accused_unit_id", "external_id"})
@@ -78,7 +95,7 @@ _NAMESPACE = NAMESPACE_URL.bytes
 class Facts:
     """What every event of one aggregate is published with: fixed at its creation."""
 
-    kind: str  # "petition", "unit" or "other"
+    kind: str  # "petition", "unit", "recommendation" or "other"
     division_code: str
     category: str | None = None
     unit_id: str | None = None
@@ -94,6 +111,10 @@ def facts_of_created(event: Any) -> Facts | None:
         return Facts("petition", event.division_code, event.category)
     if isinstance(event, Unit.UnitRegistered):
         return Facts("unit", event.division_code, None, event.unit_id)
+    if isinstance(event, Recommendation.Issued):
+        # One that rests on accusations is published like an accusation: ids and times only.
+        category = Category.ACCUSATION.value if event.accused_unit_ids else None
+        return Facts("recommendation", event.division_code, category)
     return None
 
 
@@ -169,13 +190,15 @@ def to_cloudevent(event: Any, position: int, facts: Facts) -> dict[str, Any]:
     if facts.kind == "petition":
         data["category"] = facts.category
         data.update(_accusation_data(event) if facts.accusation else _case_data(event))
+    elif facts.kind == "recommendation":
+        data.update(_accusation_data(event) if facts.accusation else _case_data(event))
     elif facts.kind == "unit":
         data["unit_id"] = facts.unit_id
         data.update(_plain_fields(event))
     return {
         "specversion": SPEC_VERSION,
         "id": _event_id_text(subject, event.originator_version),
-        "source": UNIT_SOURCE if facts.kind == "unit" else CASE_SOURCE,
+        "source": SOURCES.get(facts.kind, CASE_SOURCE),
         "type": event_type(event, facts),
         "subject": subject,
         "time": occurred.isoformat(),
