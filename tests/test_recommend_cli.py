@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -56,8 +57,8 @@ def test_recommend_has_candidates_and_list() -> None:
     )
     assert (args.recommend_command, args.start, args.end) == (
         "candidates",
-        "2026-01-01",
-        "2026-03-31",
+        date(2026, 1, 1),
+        date(2026, 3, 31),
     )
     args = build_parser().parse_args(["recommend", "list", "330106", "--overdue"])
     assert (args.recommend_command, args.overdue) == ("list", True)

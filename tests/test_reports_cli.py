@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -60,12 +60,18 @@ def test_report_offers_figures_and_bulletin() -> None:
     assert (args.report_kind, args.division, args.start, args.end, args.json) == (
         "figures",
         "330106",
-        "2026-03-01",
-        "2026-05-31",
+        date(2026, 3, 1),
+        date(2026, 5, 31),
         True,
     )
     args = build_parser().parse_args(["report", "bulletin", "3301", "--month", "2026-05"])
     assert (args.report_kind, args.month, args.out) == ("bulletin", "2026-05", None)
+
+
+def test_a_day_that_is_not_a_day_is_a_usage_error() -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["report", "figures", "330106", "--from", "2026-13-01"])
+    assert exited.value.code == 2
 
 
 def test_figures_as_json(scenario_1: None, capsys: pytest.CaptureFixture[str]) -> None:

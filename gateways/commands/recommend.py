@@ -11,20 +11,11 @@ them as they are). Thresholds come from ``XINFANG_RECOMMENDATION_*``.
 from __future__ import annotations
 
 import argparse
-import json
-from datetime import date
 from typing import Any
 
-from domain.acts import SYSTEM, Actor
-from domain.calendar import china_date
-from domain.errors import invalid
-from domain.units import Directory
+from gateways.commands.reading import add_reading_options, day, emit, reading
 from gateways.settings import Settings
-from gateways.wiring import build_service, build_view_database
-from projections.ledger_query import Scope
 from projections.recommendations import Period, candidates, issued
-from projections.registry import all_projections
-from projections.runner import ProjectionRunner
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -32,58 +23,31 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(dest="recommend_command", required=True, metavar="ACTION")
     found = sub.add_parser("candidates", help="候选建议 / candidate recommendations of an area")
     found.add_argument("division", help="division prefix: 2, 4, 6, 9 or 12 digits")
-    found.add_argument("--from", dest="start", required=True, help="first day, YYYY-MM-DD")
-    found.add_argument("--to", dest="end", required=True, help="last day, YYYY-MM-DD")
+    found.add_argument(
+        "--from", dest="start", type=day, required=True, help="first day, YYYY-MM-DD"
+    )
+    found.add_argument("--to", dest="end", type=day, required=True, help="last day, YYYY-MM-DD")
     listed = sub.add_parser("list", help="已提出的建议 / recommendations issued in an area")
     listed.add_argument("division")
     listed.add_argument("--overdue", action="store_true", help="only answers overdue")
     for p in (found, listed):
-        p.add_argument("--as-unit", help="read as an official of this unit")
-        p.add_argument("--json", action="store_true", help="print JSON")
-        p.add_argument("--no-catch-up", action="store_true")
+        add_reading_options(p)
 
 
 def run_recommend(settings: Settings, args: argparse.Namespace) -> int:
-    service = build_service(settings)
-    db = build_view_database(settings)
-    try:
-        if not args.no_catch_up:
-            ProjectionRunner(service, db, all_projections()).catch_up()
-        directory = service.directory
-        actor = _reader(args.as_unit, directory) if args.as_unit else SYSTEM
-        scope = Scope.of(actor, directory)
-        today = china_date(service.clock.now())
+    with reading(settings, args) as r:
         if args.recommend_command == "candidates":
-            period = Period(_day(args.start), _day(args.end))
+            period = Period(args.start, args.end)
             thresholds = settings.recommendation_thresholds()
-            found = candidates(db, scope, args.division, period, thresholds, today, directory)
-            _emit(found, args.json, _candidates_text)
-        else:
-            listed = issued(
-                db, scope, args.division, today, directory, overdue=True if args.overdue else None
+            found = candidates(
+                r.db, r.scope, args.division, period, thresholds, r.today, r.directory
             )
-            _emit(listed, args.json, _issued_text)
+            emit(found, args.json, _candidates_text)
+        else:
+            overdue = True if args.overdue else None
+            listed = issued(r.db, r.scope, args.division, r.today, r.directory, overdue=overdue)
+            emit(listed, args.json, _issued_text)
         return 0
-    finally:
-        db.close()
-        service.close()
-
-
-def _day(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise invalid("PERIOD_INVALID", "日期格式应为YYYY-MM-DD", value=text) from None
-
-
-def _reader(unit_id: str, directory: Directory) -> Actor:
-    unit = directory.get(unit_id)
-    roles = frozenset({"bureau", "leader"})
-    return Actor(f"cli:{unit_id}", "命令行", unit_id, roles, unit.jurisdiction)
-
-
-def _emit(data: dict[str, Any], as_json: bool, text: Any) -> None:
-    print(json.dumps(data, ensure_ascii=False, indent=2) if as_json else text(data))
 
 
 def _candidates_text(found: dict[str, Any]) -> str:

@@ -15,22 +15,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import date
 from pathlib import Path
 from typing import Any
 
-from domain.acts import SYSTEM, Actor
-from domain.calendar import china_date
-from domain.errors import invalid
-from domain.units import Directory
+from gateways.commands.reading import add_reading_options, day, reading
 from gateways.settings import Settings
-from gateways.wiring import build_service, build_view_database
 from projections.bulletin import bulletin, render
 from projections.bulletin.document import percent
 from projections.figures import figures
-from projections.ledger_query import Scope
-from projections.registry import all_projections
-from projections.runner import ProjectionRunner
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -38,36 +30,28 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(dest="report_kind", required=True, metavar="KIND")
     figs = sub.add_parser("figures", help="考核数据 / assessment figures of an area and period")
     figs.add_argument("division", help="division prefix: 2, 4, 6, 9 or 12 digits")
-    figs.add_argument("--from", dest="start", help="first day (default: 1st of --to's month)")
-    figs.add_argument("--to", dest="end", help="last day (default: today)")
+    figs.add_argument(
+        "--from", dest="start", type=day, help="first day (default: 1st of --to's month)"
+    )
+    figs.add_argument("--to", dest="end", type=day, help="last day (default: today)")
     monthly = sub.add_parser("bulletin", help="月通报 / the monthly bulletin as an HTML page")
     monthly.add_argument("division", help="division prefix: 2, 4, 6, 9 or 12 digits")
     monthly.add_argument("--month", required=True, help="YYYY-MM")
     monthly.add_argument("--out", help="write the page to this file (default: standard output)")
     for p in (figs, monthly):
-        p.add_argument("--as-unit", help="read as an official of this unit")
-        p.add_argument("--json", action="store_true", help="print JSON")
-        p.add_argument("--no-catch-up", action="store_true")
+        add_reading_options(p)
 
 
 def run_report(settings: Settings, args: argparse.Namespace) -> int:
     """Entry point for ``xinfang report KIND …``."""
-    service = build_service(settings)
-    db = build_view_database(settings)
-    try:
-        if not args.no_catch_up:
-            ProjectionRunner(service, db, all_projections()).catch_up()
-        directory = service.directory
-        actor = _reader(args.as_unit, directory) if args.as_unit else SYSTEM
-        scope = Scope.of(actor, directory)
-        today = china_date(service.clock.now())
+    with reading(settings, args) as r:
         if args.report_kind == "figures":
-            end = _day(args.end, "--to") if args.end else today
-            start = _day(args.start, "--from") if args.start else end.replace(day=1)
-            found = figures(db, scope, args.division, start, end, directory, today)
+            end = args.end or r.today
+            start = args.start or end.replace(day=1)
+            found = figures(r.db, r.scope, args.division, start, end, r.directory, r.today)
             print(json.dumps(found, ensure_ascii=False, indent=2) if args.json else text(found))
             return 0
-        doc = bulletin(db, scope, args.division, args.month, directory, today)
+        doc = bulletin(r.db, r.scope, args.division, args.month, r.directory, r.today)
         output = json.dumps(doc, ensure_ascii=False, indent=2) if args.json else render(doc)
         if args.out:
             Path(args.out).write_text(output, encoding="utf-8")
@@ -75,24 +59,6 @@ def run_report(settings: Settings, args: argparse.Namespace) -> int:
         else:
             print(output)
         return 0
-    finally:
-        db.close()
-        service.close()
-
-
-def _day(value: str, option: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise invalid(
-            "DATE_INVALID", "日期应为YYYY-MM-DD格式", option=option, value=value
-        ) from None
-
-
-def _reader(unit_id: str, directory: Directory) -> Actor:
-    unit = directory.get(unit_id)
-    roles = frozenset({"bureau", "leader", "inspector"})
-    return Actor(f"cli:{unit_id}", "命令行", unit_id, roles, unit.jurisdiction)
 
 
 # ------------------------------------------------------------------ text

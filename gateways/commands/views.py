@@ -16,40 +16,26 @@ the system administrator (everything, accusations included). The projections are
 up to date (``--no-catch-up`` to read them as they are). ``trail`` and ``faults`` are the
 accountability trail of discipline inspection: lateness judged on ``--today`` (default: today),
 and opening an accusation's trail as an official is recorded like any read of it (§7).
-
-Not yet a subcommand of ``xinfang``: run as ``python -m gateways.commands.views KIND …``.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from domain.acts import SYSTEM, Actor
-from domain.calendar import china_date
 from domain.errors import DomainError, invalid
+from gateways.commands.reading import Reading, add_reading_options, day, emit, reading
 from gateways.settings import Settings
-from gateways.wiring import build_service, build_view_database
-from projections.ledger_query import CSV_COLUMNS, LedgerFilter, Scope, ledger_csv, ledger_page
-from projections.registry import all_projections
-from projections.runner import ProjectionRunner
+from projections.ledger_query import CSV_COLUMNS, LedgerFilter, ledger_csv, ledger_page
 from projections.supervision_query import rollup
 from projections.trail_query import FaultFilter, case_trail, fault_page, trail_scope
 from projections.warnings import unit_warnings
 
 KINDS = ("ledger", "rollup", "warnings", "trail", "faults")
-
-
-def _day(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"日期应为 YYYY-MM-DD：{text}") from None
 
 
 def parser() -> argparse.ArgumentParser:
@@ -80,16 +66,14 @@ def parser() -> argparse.ArgumentParser:
     faults.add_argument("--unit", dest="unit_id")
     faults.add_argument("--official", dest="official_id")
     faults.add_argument("--fault", help="art42 … art46")
-    faults.add_argument("--from", dest="period_from", type=_day)
-    faults.add_argument("--to", dest="period_to", type=_day)
+    faults.add_argument("--from", dest="period_from", type=day)
+    faults.add_argument("--to", dest="period_to", type=day)
     faults.add_argument("--limit", type=int, default=50)
     faults.add_argument("--offset", type=int, default=0)
     for p in (trail, faults):
-        p.add_argument("--today", type=_day, help="judge lateness on this day (YYYY-MM-DD)")
+        p.add_argument("--today", type=day, help="judge lateness on this day (YYYY-MM-DD)")
     for p in (ledger, up, warn, trail, faults):
-        p.add_argument("--as-unit", help="read as an official of this unit")
-        p.add_argument("--json", action="store_true", help="print JSON")
-        p.add_argument("--no-catch-up", action="store_true")
+        add_reading_options(p)
     return top
 
 
@@ -101,15 +85,7 @@ def run_view(settings: Settings, args: argparse.Namespace) -> int:
 
 def view(settings: Settings, argv: Sequence[str]) -> int:
     args = parser().parse_args(list(argv))
-    service = build_service(settings)
-    db = build_view_database(settings)
-    try:
-        if not args.no_catch_up:
-            ProjectionRunner(service, db, all_projections()).catch_up()
-        directory = service.directory
-        actor = _reader(args.as_unit, directory) if args.as_unit else SYSTEM
-        scope = Scope.of(actor, directory)
-        today = china_date(service.clock.now())
+    with reading(settings, args) as r:
         if args.kind == "ledger":
             filters = LedgerFilter(
                 unit_id=args.unit_id,
@@ -127,43 +103,27 @@ def view(settings: Settings, argv: Sequence[str]) -> int:
             )
             if args.csv:
                 with open(args.csv, "w", encoding="utf-8", newline="") as out:
-                    for chunk in ledger_csv(db, scope, filters, today, directory):
+                    for chunk in ledger_csv(r.db, r.scope, filters, r.today, r.directory):
                         out.write(chunk)
                 print(f"已导出 / written: {args.csv}", file=sys.stderr)
                 return 0
-            page = ledger_page(db, scope, filters, today, directory)
-            _emit(page, args.json, _ledger_text)
+            page = ledger_page(r.db, r.scope, filters, r.today, r.directory)
+            emit(page, args.json, _ledger_text)
         elif args.kind == "rollup":
             if args.as_of:
                 as_of = datetime.fromisoformat(args.as_of)
                 if as_of.tzinfo is None:
                     raise invalid("OCCURRED_AT_NAIVE", "时间必须带有时区", as_of=args.as_of)
-                figures = rollup(db, scope, args.prefix, directory, as_of=as_of)
+                figures = rollup(r.db, r.scope, args.prefix, r.directory, as_of=as_of)
             else:
-                figures = rollup(db, scope, args.prefix, directory, today=today)
-            _emit(figures, args.json, _rollup_text)
+                figures = rollup(r.db, r.scope, args.prefix, r.directory, today=r.today)
+            emit(figures, args.json, _rollup_text)
         elif args.kind == "warnings":
-            found = unit_warnings(db, scope, args.unit, args.within, today, directory)
-            _emit(found, args.json, _warnings_text)
+            found = unit_warnings(r.db, r.scope, args.unit, args.within, r.today, r.directory)
+            emit(found, args.json, _warnings_text)
         else:
-            _audit(args, service, db, actor, args.today or today)
+            _audit(args, r, args.today or r.today)
         return 0
-    finally:
-        db.close()
-        service.close()
-
-
-def _reader(unit_id: str, directory: Any) -> Actor:
-    unit = directory.get(unit_id)
-    roles = frozenset({"bureau", "handler", "leader", "inspector"})
-    return Actor(f"cli:{unit_id}", "命令行", unit_id, roles, unit.jurisdiction)
-
-
-def _emit(data: dict[str, Any], as_json: bool, text: Any) -> None:
-    if as_json:
-        print(json.dumps(data, ensure_ascii=False, indent=2))
-    else:
-        print(text(data))
 
 
 def _ledger_text(page: dict[str, Any]) -> str:
@@ -227,16 +187,14 @@ def _percent(rate: float | None) -> str:
 
 
 # ------------------------------------------------------------ trail and faults
-def _audit(args: argparse.Namespace, service: Any, db: Any, actor: Actor, today: date) -> None:
-    directory = service.directory
-    scope = trail_scope(actor, directory)
+def _audit(args: argparse.Namespace, r: Reading, today: date) -> None:
+    scope = trail_scope(r.actor, r.directory)
     if args.kind == "trail":
-        trail = case_trail(db, scope, str(args.case_id), today, directory)
+        trail = case_trail(r.db, scope, str(args.case_id), today, r.directory)
         if trail["case"]["accusation"]:
-            service.case(
-                args.case_id, actor, purpose="trail"
-            )  # this read of the accusation is recorded (§7)
-        _emit(trail, args.json, _trail_text)
+            # this read of the accusation is itself recorded (§7)
+            r.service.case(args.case_id, r.actor, purpose="trail")
+        emit(trail, args.json, _trail_text)
         return
     filters = FaultFilter(
         division=args.division,
@@ -248,7 +206,7 @@ def _audit(args: argparse.Namespace, service: Any, db: Any, actor: Actor, today:
         limit=args.limit,
         offset=args.offset,
     )
-    _emit(fault_page(db, scope, filters, today, directory), args.json, _faults_text)
+    emit(fault_page(r.db, scope, filters, today, r.directory), args.json, _faults_text)
 
 
 def _trail_text(t: dict[str, Any]) -> str:
