@@ -85,7 +85,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--projections",
-        default="ledger,supervision",
+        default="ledger,supervision,trail,recommendations",
         help="projections to bench (default: %(default)s)",
     )
     parser.add_argument(
@@ -113,7 +113,12 @@ def run_bench(settings: Settings, args: argparse.Namespace) -> int:
     modes = options["modes"]
     blocks: list[Block] = []
     out = sys.stdout
-    out.write(f"xinfang bench: modes {','.join(modes)}, {os.cpu_count()} CPUs\n")
+    loop_ns = python_loop_ns()
+    out.write(
+        f"xinfang bench: modes {','.join(modes)}, {os.cpu_count()} CPUs, "
+        f"pure-Python loop {loop_ns:.0f} ns/iteration (the machine's speed, to read the "
+        "figures by)\n"
+    )
     with bench_store(settings, options["database_url"], keep=options["keep"]) as store:
         out.write(f"store: {store.kind} {store.location}\n")
         if "raw" in modes or "app" in modes:
@@ -129,9 +134,23 @@ def run_bench(settings: Settings, args: argparse.Namespace) -> int:
         print_block(verdict, out)
         blocks.append(verdict)
     if options["json"]:
-        print_json(blocks, {"store": store.kind, "cpus": os.cpu_count()}, out)
+        machine = {"store": store.kind, "cpus": os.cpu_count(), "python_loop_ns": loop_ns}
+        print_json(blocks, machine, out)
     failed = any(b.figures.get("errors") for b in blocks)
     return 1 if failed else 0
+
+
+def python_loop_ns(iterations: int = 1_000_000) -> float:
+    """Nanoseconds per iteration of a plain Python loop, best of three: how fast this machine
+    runs Python right now, so figures from different machines (or a busy hour) compare."""
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        total = 0
+        for i in range(iterations):
+            total += i
+        best = min(best, time.perf_counter() - started)
+    return best / iterations * 1e9
 
 
 def _options(args: argparse.Namespace) -> dict[str, Any]:
