@@ -157,6 +157,24 @@ def test_the_relay_bench_starts_its_own_broker_when_none_is_configured(
     assert status == 0
 
 
+def test_the_projection_bench_seeds_once_and_rebuilds_every_projection(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    status, _text, figures = bench(
+        capsys, "--database-url", "sqlite", "--modes", "projections", "--cases", "40"
+    )
+    blocks = blocks_of(figures, "projections")
+    assert [b["projection"] for b in blocks] == [
+        "ledger", "supervision", "trail", "recommendations"
+    ]  # fmt: skip
+    assert "events_seeded" in blocks[0] and all("events_seeded" not in b for b in blocks[1:])
+    assert len({b["events_in_store"] for b in blocks}) == 1
+    assert all(b["events_read"] == b["events_in_store"] > 40 for b in blocks)
+    supervision = blocks[1]
+    assert supervision["rollup_city_now"]["p99_ms"] >= supervision["rollup_city_now"]["p50_ms"]
+    assert status == 0
+
+
 def test_an_unknown_mode_is_refused() -> None:
     parser = argparse.ArgumentParser()
     add_arguments(parser)
