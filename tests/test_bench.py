@@ -175,7 +175,7 @@ def test_the_projection_bench_seeds_once_and_rebuilds_every_projection(
     assert status == 0
 
 
-def test_an_open_loop_the_server_cannot_sustain_is_followed_by_one_at_80_percent() -> None:
+def test_an_open_loop_the_server_cannot_sustain_is_preceded_by_one_at_80_percent() -> None:
     from gateways.bench.report import Block
     from gateways.commands.bench import _sustained
 
@@ -186,8 +186,8 @@ def test_an_open_loop_the_server_cannot_sustain_is_followed_by_one_at_80_percent
         blocks.append(Block("http", label, {"commands_per_s": 300.0 if rate == 0 else 1.0}))
     assert seen == [
         ("closed loop", 0.0),
-        ("open loop at 1000/s", 1000.0),
         ("open loop at 240/s (80% of closed loop)", 240.0),
+        ("open loop at 1000/s", 1000.0),
     ]
 
 
