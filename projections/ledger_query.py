@@ -19,6 +19,7 @@ from domain.case_state import Stage
 from domain.classification import Category
 from domain.deadlines import Deadline
 from domain.errors import forbidden, invalid
+from domain.matters import matter_label
 from domain.units import Directory, area_prefix
 from projections.db import ViewDatabase
 
@@ -225,6 +226,7 @@ def _present(row: dict[str, Any], today: date, directory: Directory) -> dict[str
     item["stage_label"] = STAGE_LABELS.get(item["stage"], item["stage"])
     item["category_label"] = CATEGORY_LABELS.get(item["category"], item["category"])
     item["channel_label"] = CHANNEL_LABELS.get(item["channel"], item["channel"])
+    item["matter_label"] = matter_label(item["matter_kind"])
     holder = directory.find(item["holder_unit_id"])
     item["holder_unit_name"] = holder.name if holder else item["holder_unit_id"]
     level = "normal"
@@ -272,7 +274,7 @@ CSV_COLUMNS: tuple[tuple[str, str], ...] = (
     ("division_code", "区划代码"),
     ("category_label", "类别"),
     ("channel_label", "渠道"),
-    ("matter_kind", "事项类型"),
+    ("matter_label", "事项类型"),
     ("subject", "事项摘要"),
     ("petitioner", "信访人"),
     ("people_count", "人数"),

@@ -32,6 +32,7 @@ from typing import Any
 from domain.chain import event_id
 from domain.errors import invalid
 from domain.faults import FaultKind, fault_of_late
+from domain.matters import matter_label
 from domain.recommendations import POLICY_RECIPIENT_KINDS, RecommendationKind
 from domain.units import Directory, UnitRecord
 from projections.db import Cursor
@@ -280,7 +281,7 @@ def improve_policy(cur: Cursor, area: Area) -> list[Candidate]:
             }
         )
         grounds = (
-            f"{p.label}期间，本辖区{len(areas)}个下级区域共登记“{kind['matter_kind']}”类信访事项"
+            f"{p.label}期间，本辖区{len(areas)}个下级区域共登记“{matter_label(kind['matter_kind'])}”类信访事项"
             f"{len(cases)}件，反映的问题较为集中，可能源于相关政策。{ART40}，建议{to.name}"
             "研究完善相关政策，并书面答复是否采纳。"
         )
@@ -294,7 +295,12 @@ def improve_policy(cur: Cursor, area: Area) -> list[Candidate]:
             [str(event_id(r["case_id"], 1)) for r in cases],
             [r["case_id"] for r in cases],
             {},
-            {"matter_kind": kind["matter_kind"], "cases": len(cases), "areas": areas},
+            {
+                "matter_kind": kind["matter_kind"],
+                "matter_label": matter_label(kind["matter_kind"]),
+                "cases": len(cases),
+                "areas": areas,
+            },
         )
         found["also_to_unit_ids"] = [u.unit_id for u in also]
         out.append(found)

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from domain.matters import matter_label
+
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
     "苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦方"
@@ -68,7 +70,6 @@ class Matter:
     """One kind of matter: who is competent, how it reads, how it is answered."""
 
     kind: str
-    label: str
     department: str  # suffix of the competent county department (gateways.demo.directory)
     township_share: float  # how often the township government handles it instead
     path: str  # the usual path when accepted as 申诉求决类 (Art.31)
@@ -77,12 +78,16 @@ class Matter:
     basis: str
     opinions: dict[str, str] = field(default_factory=dict)
 
+    @property
+    def label(self) -> str:
+        return matter_label(self.kind)
+
 
 MATTERS: dict[str, Matter] = {
     m.kind: m
     for m in (
         Matter(
-            "land_compensation", "征地补偿", "nrp", 0.6, "6",
+            "land_compensation", "nrp", 0.6, "6",
             ("关于{village}集体土地征收补偿标准的诉求", "反映征地补偿款未足额发放"),
             (
                 "我是{township}{village}村民{name}。{year}年{month}月，{village}约{area}亩集体土地被征收用于"
@@ -96,7 +101,7 @@ MATTERS: dict[str, Matter] = {
             "《中华人民共和国土地管理法》第四十八条，《浙江省土地管理条例》第五十八条",
         ),
         Matter(
-            "wage_arrears", "拖欠工资", "hrss", 0.15, "6",
+            "wage_arrears", "hrss", 0.15, "6",
             ("反映{company}拖欠农民工工资", "讨要拖欠的{months}个月工资"),
             (
                 "我们是在{company}承建的{estate}项目工地务工的{people}名农民工，从{year}年{month}月起，公司以"
@@ -109,7 +114,7 @@ MATTERS: dict[str, Matter] = {
             "《保障农民工工资支付条例》第三条、第三十条，《中华人民共和国劳动合同法》第三十条",
         ),
         Matter(
-            "demolition", "房屋拆迁", "housing", 0.5, "6",
+            "demolition", "housing", 0.5, "6",
             ("对{village}旧改征收补偿评估价格有异议", "反映房屋征收安置房迟迟未交付"),
             (
                 "我家位于{township}{village}的私房建筑面积{area}平方米，列入{year}年旧城改造征收范围。评估"
@@ -121,7 +126,7 @@ MATTERS: dict[str, Matter] = {
             "《国有土地上房屋征收与补偿条例》第十九条、第二十一条，《浙江省国有土地上房屋征收与补偿条例》",
         ),
         Matter(
-            "pension", "养老保险", "hrss", 0.1, "6",
+            "pension", "hrss", 0.1, "6",
             ("要求补缴{year}年前的养老保险", "对养老金核定数额有异议"),
             (
                 "本人{name}，原系{company}职工，{year}年企业改制时被“买断工龄”，此后单位未为我缴纳养老保险，"
@@ -133,7 +138,7 @@ MATTERS: dict[str, Matter] = {
             "《中华人民共和国社会保险法》第十六条，《浙江省职工基本养老保险条例》",
         ),
         Matter(
-            "environment", "环境污染", "env", 0.2, "5",
+            "environment", "env", 0.2, "5",
             ("反映{road}附近企业夜间排放刺鼻废气", "{village}河道被倾倒工业废水"),
             (
                 "{estate}小区紧邻一家喷涂加工厂，近{months}个月来每天晚上十点以后排放刺鼻废气，居民晚上不敢开窗，"
@@ -145,7 +150,7 @@ MATTERS: dict[str, Matter] = {
             "《中华人民共和国大气污染防治法》第四十五条，《中华人民共和国水污染防治法》第三十九条",
         ),
         Matter(
-            "property", "物业纠纷", "housing", 0.6, "6",
+            "property", "housing", 0.6, "6",
             ("反映{estate}物业公司擅自上调物业费", "{estate}公共收益去向不明"),
             (
                 "{estate}物业公司未经业主大会同意，从{year}年{month}月起将物业费由每平方米{fee_old}元上调至{fee_new}元，对不交"
@@ -157,7 +162,7 @@ MATTERS: dict[str, Matter] = {
             "《物业管理条例》第七条、第四十一条，《浙江省物业管理条例》第五十条",
         ),
         Matter(
-            "medical", "医疗纠纷", "health", 0.0, "6",
+            "medical", "health", 0.0, "6",
             ("对{hospital}诊疗过程有异议", "反映{hospital}过度检查、重复收费"),
             (
                 "我父亲今年{month}月因胸闷到{county}{hospital}就诊，急诊医生未做心电图即按胃病处理，回家后次日"
@@ -169,7 +174,7 @@ MATTERS: dict[str, Matter] = {
             "《医疗纠纷预防和处理条例》第二十二条，《医疗机构管理条例》",
         ),
         Matter(
-            "social_assistance", "低保救助", "civil", 0.6, "6",
+            "social_assistance", "civil", 0.6, "6",
             ("申请最低生活保障被拒", "反映低保评定不公"),
             (
                 "我叫{name}，{year}年因车祸丧失劳动能力，妻子患尿毒症长期透析，儿子在读初中，家庭月收入不足"
@@ -181,7 +186,7 @@ MATTERS: dict[str, Matter] = {
             "《社会救助暂行办法》第九条、第十一条，《浙江省最低生活保障办法》",
         ),
         Matter(
-            "education", "教育入学", "edu", 0.0, "6",
+            "education", "edu", 0.0, "6",
             ("孩子入学被分配到远离住所的学校", "反映{school}违规收取费用"),
             (
                 "我家在{estate}购房并落户满{months}个月，按学区划分孩子应就读{school}，但今年教育局调整学区，"
@@ -193,7 +198,7 @@ MATTERS: dict[str, Matter] = {
             "《中华人民共和国义务教育法》第十二条，《浙江省义务教育条例》",
         ),
         Matter(
-            "traffic", "交通出行", "transport", 0.2, "6",
+            "traffic", "transport", 0.2, "6",
             ("建议在{road}增设公交站点", "{road}施工围挡长期占道影响出行"),
             (
                 "{estate}小区有居民近{people}00人，最近的公交站在{km}公里外，老人孩子出行很不方便。{road}"

@@ -399,6 +399,7 @@ class CaseView(BaseModel):
     subject: str
     content: str
     matter_kind: str
+    matter_label: str = Field(description="事项类型（中文）", examples=["征地补偿"])
     flags: dict[str, Any]
     holder_unit_id: str
     petitioners: list[dict[str, str]]

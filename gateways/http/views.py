@@ -19,6 +19,7 @@ from domain.case_state import Stage
 from domain.chain import event_digest, event_id
 from domain.classification import Category
 from domain.deadlines import statuses_on
+from domain.matters import matter_label
 from domain.petition import Petition
 from domain.privacy import mask_petitioner
 from domain.units import Directory
@@ -77,6 +78,7 @@ def case_view(
         "subject": case.subject,
         "content": case.content,
         "matter_kind": case.matter_kind,
+        "matter_label": matter_label(case.matter_kind),
         "flags": {
             "level_skipping": case.level_skipping,
             "collective": case.collective,

@@ -18,6 +18,7 @@ def test_a_new_matter_is_registered_with_201_the_case_and_a_query_code(api: Api)
     assert case["position"] > before
     assert case["stage"] == "registered"
     assert case["division_code"] == VILLAGE_1_CODE
+    assert (case["matter_kind"], case["matter_label"]) == ("land_compensation", "征地补偿")
     assert case["serial_number"].startswith("33010620260302")
     assert case["holder_unit_id"] == COUNTY_BUREAU
     assert case["version"] == 1

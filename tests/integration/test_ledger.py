@@ -179,6 +179,9 @@ def test_the_csv_export_opens_in_excel_with_chinese_headers(ledger) -> None:
     assert text.encode("utf-8").startswith(b"\xef\xbb\xbf")
     overdue = [r for r in rows[1:] if r[rows[0].index("预警等级")] == "超期"]
     assert len(overdue) == 5
+    kinds = {r[rows[0].index("事项类型")] for r in rows[1:]}
+    assert {"拖欠工资", "养老保险"} <= kinds and "wage_arrears" not in kinds
+    assert "road" in kinds  # a kind outside the catalogue is shown by its code
 
 
 def test_the_csv_export_hides_the_accusation_from_the_accused(ledger) -> None:

@@ -55,6 +55,7 @@ class LedgerRow(BaseModel):
     channel: str
     channel_label: str
     matter_kind: str
+    matter_label: str = Field(examples=["征地补偿"])
     subject: str
     petitioner: str = Field(description="masked: 王**", examples=["王**"])
     people_count: int
