@@ -143,7 +143,7 @@ MESSAGES: dict[str, str] = {
     "UNIT_KIND_INVALID": "单位类型无效",
     # access
     "ROLE_REQUIRED": "当前用户没有进行此项操作的权限",
-    "OUT_OF_JURISDICTION": "该信访事项不在当前用户的管辖范围内",
+    "OUT_OF_JURISDICTION": "所请求的信访事项或区域不在当前用户的管辖范围内",
     "CASE_NOT_FOUND": "信访事项不存在",
     "QUERY_CODE_INVALID": "查询码错误",
 }

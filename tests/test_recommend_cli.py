@@ -88,3 +88,6 @@ def test_list_prints_the_recommendations_issued(
     assert "OUT_OF_JURISDICTION" in capsys.readouterr().err
     assert main(["recommend", "list", "330106001", "--as-unit", TOWN_1]) == 0
     assert "改进工作建议 致 转塘街道办事处" in capsys.readouterr().out
+    # the supervision roll-up printed for a person counts it too
+    assert main(["view", "rollup", "330106"]) == 0
+    assert "三项建议 1 件" in capsys.readouterr().out

@@ -159,6 +159,17 @@ def _rollup_text(r: dict[str, Any]) -> str:
             f"  {case['serial_number']} {case['leaders']} {case['stage_label']} "
             f"已 {case['days_open']} 天"
         )
+    recs = r.get("recommendations")
+    if recs and recs["issued"]:
+        lines.append(
+            f"三项建议 {recs['issued']} 件：已答复 {recs['answered']}（采纳 {recs['adopted']}），"
+            f"未答复 {recs['unanswered']}，逾期未答复 {recs['overdue']}"
+        )
+        for item in recs["overdue_items"][:10]:
+            lines.append(
+                f"  逾期 {item['days_overdue']} 天：{item['kind_label']} 致 {item['to_unit_name']}"
+                f"（{item['due_on']} 前答复）"
+            )
     if r["areas"]:
         lines.append("下级区域排名（超期、积案、重复信访率）：")
         for a in r["areas"]:
