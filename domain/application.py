@@ -354,6 +354,10 @@ class CaseService(Application[UUID]):
                 # Art.36: after a recheck the same facts and reasons are not accepted again.
                 case.refuse_reacceptance(act, original_case_id=str(repeat_of.id))
         recordings = self.save_tracked(*to_save, tracking=tracking)
+        # The next act on the new case (its transfer, mostly) starts from memory, not a read.
+        self._cache.put(case.id, case)
+        if repeat_of is not None:
+            self._cache.put(repeat_of.id, repeat_of)
         position = recordings[-1].notification.id if recordings else None
         return Registered(case, True, code, position)
 
