@@ -231,13 +231,21 @@ class ProjectionRunner:
             time.sleep(0.05)
 
     # ----------------------------------------------------------- worker loop
-    def run_forever(self, stop: threading.Event, poll: float = 0.2) -> None:
+    def run_forever(
+        self,
+        stop: threading.Event,
+        poll: float = 0.2,
+        alive: Callable[[], None] | None = None,
+    ) -> None:
         """Catch up, then poll for new events until ``stop`` is set. Errors are logged and
-        retried with a growing pause; the batch that failed was rolled back whole."""
+        retried with a growing pause; the batch that failed was rolled back whole. ``alive``
+        is called after every catch-up that succeeded (a worker's heartbeat)."""
         pause = poll
         while not stop.is_set():
             try:
                 self.catch_up()
+                if alive is not None:
+                    alive()
                 pause = poll
             except Exception:
                 log.exception("projection batch failed; retrying in %.1fs", pause)

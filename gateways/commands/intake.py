@@ -6,7 +6,7 @@ import logging
 import signal
 from types import FrameType
 
-from gateways.kafka.heartbeat import Heartbeat, heartbeat_path
+from gateways.heartbeat import Heartbeat, heartbeat_path
 from gateways.kafka.intake import Intake
 from gateways.settings import Settings
 from gateways.wiring import build_service

@@ -12,6 +12,7 @@ import time
 from types import FrameType
 
 from domain.application import CaseService
+from gateways.heartbeat import Heartbeat, heartbeat_path
 from gateways.settings import Settings
 from gateways.wiring import build_service, build_view_database
 from projections.registry import all_projections
@@ -62,7 +63,7 @@ def run_project(settings: Settings, name: str) -> int:
     signal.signal(signal.SIGINT, on_signal)
     log.info("projection worker %s from positions %s", name, runner.positions())
     try:
-        runner.run_forever(stop)
+        runner.run_forever(stop, alive=Heartbeat(heartbeat_path(f"projection-{name}")))
     finally:
         db.close()
         service.close()

@@ -16,7 +16,7 @@ from types import FrameType
 from typing import Any
 
 from domain.application import CaseService, Registration
-from gateways.kafka.heartbeat import Heartbeat, heartbeat_path
+from gateways.heartbeat import Heartbeat, heartbeat_path
 from gateways.kafka.position import open_position
 from gateways.kafka.relay import Relay, RelayThread
 from gateways.settings import Settings

@@ -5,6 +5,7 @@ Every test runs on the SQLite file and on PostgreSQL (``store_settings`` is para
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 
 import pytest
@@ -159,3 +160,30 @@ def test_in_process_mode_follows_new_events(world: World, db: ViewDatabase) -> N
         assert rows == [{"stage": "awaiting_acceptance", "holder_unit_id": TOWN_1}]
     finally:
         r.stop()
+
+
+def test_a_worker_beats_only_after_a_catch_up_that_succeeded(
+    world: World, db: ViewDatabase
+) -> None:
+    populate(world)
+    r = runner(world, db)
+    stop = threading.Event()
+    beats: list[dict[str, int]] = []
+
+    def alive() -> None:
+        beats.append(r.positions())
+        stop.set()
+
+    def broken(stage: str) -> None:
+        raise RuntimeError("disk gone")
+
+    r.fault = broken
+    failing = threading.Thread(target=r.run_forever, args=(stop, 0.01, alive))
+    failing.start()
+    failing.join(0.5)
+    assert beats == [] and failing.is_alive()  # failing batches: no heartbeat
+    r.fault = None
+    failing.join(15)
+
+    assert not failing.is_alive()
+    assert beats and all(p == world.top() for p in beats[0].values())

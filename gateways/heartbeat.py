@@ -1,6 +1,6 @@
 """A file whose modification time says a worker's loop is alive.
 
-The relay and the intake consumer have no port to probe; docker-compose's health checks (and
+The relay, the intake consumer and the projection workers have no port to probe; docker-compose's health checks (and
 any supervisor) read the file's age instead: older than a minute means the loop is stuck.
 """
 
