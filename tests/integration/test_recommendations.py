@@ -284,7 +284,9 @@ def test_scenario_14_forty_matters_of_one_kind_across_six_townships(
     assert candidate["cited_event_ids"][0] == str(event_id(candidate["cited_case_ids"][0], 1))
     assert candidate["facts"]["areas"] == [t[:9] for t in townships]
     assert "6个下级区域" in candidate["grounds"] and "40件" in candidate["grounds"]
-    assert "“征地补偿”类" in candidate["grounds"] and candidate["facts"]["matter_label"] == "征地补偿"
+    assert (
+        "“征地补偿”类" in candidate["grounds"] and candidate["facts"]["matter_label"] == "征地补偿"
+    )
     # A township's own area has no townships below it; the next quarter has none of them.
     assert of_kind(found(world, db, runner, prefix="330106001"), "improve_policy") == []
     q2 = Period(date(2026, 4, 1), date(2026, 6, 30))
