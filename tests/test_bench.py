@@ -191,6 +191,31 @@ def test_an_open_loop_the_server_cannot_sustain_is_preceded_by_one_at_80_percent
     ]
 
 
+def test_the_targets_judge_the_closed_loop_and_the_asked_open_loop_only() -> None:
+    from gateways.bench.report import Block, targets_block
+
+    blocks = [
+        Block("app", "app", {"app_raw_ratio": 0.71}),
+        Block("http", "1 worker(s), closed loop", {"loop": "closed", "commands_per_s": 1200.0}),
+        Block(
+            "http",
+            "1 worker(s), open loop at 960/s (80% of closed loop)",
+            {"loop": "open at 960/s", "commands_per_s": 950.0, "p99_ms": 80.0},
+        ),
+        Block(
+            "http",
+            "1 worker(s), open loop at 1000/s",
+            {"loop": "open at 1000/s", "commands_per_s": 990.0, "p99_ms": 45.0},
+        ),
+    ]
+    verdict = targets_block(blocks).figures
+    assert verdict == {
+        "app/raw ≥ 0.70": "met (0.71)",
+        "http ≥ 1,000/s (1 worker(s), closed loop)": "met (1,200/s)",
+        "p99 ≤ 50 ms (1 worker(s), open loop at 1000/s)": "met (45.0 ms)",
+    }
+
+
 def test_an_unknown_mode_is_refused() -> None:
     parser = argparse.ArgumentParser()
     add_arguments(parser)
