@@ -60,7 +60,14 @@ def _day(value: Any) -> str | None:
 
 
 def _target(event: Any) -> str:
-    for field in ("to_unit_id", "target_unit_id", "competent_unit_id", "leader_unit_id"):
+    for field in (
+        "to_unit_id",
+        "target_unit_id",
+        "competent_unit_id",
+        "leader_unit_id",
+        "reviewing_unit_id",  # a review request goes to the answering unit's superior
+        "rechecking_unit_id",  # a recheck request to the reviewing unit's superior
+    ):
         value = getattr(event, field, None)
         if value:
             return str(value)

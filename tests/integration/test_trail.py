@@ -29,6 +29,7 @@ from tests.scenario_support import (
     CITY_DI,
     COUNTY_BUREAU,
     COUNTY_DI,
+    COUNTY_GOV,
     TOWN_1,
     TOWN_2,
     VILLAGE_2,
@@ -143,6 +144,9 @@ def test_a_review_supporting_what_the_answer_refused_marks_art42(told: Story) ->
     )
     assert mark["event_ids"] == ids(told, "rev", "Answered", "Reviewed")
     assert [d["status"] for d in rev["duties"]] == ["met", "met", "met", "met"]
+    # the timeline says where the request went: the answering unit's superior
+    requested = next(e for e in rev["timeline"] if e["type"] == "ReviewRequested")
+    assert requested["target_unit_id"] == COUNTY_GOV
 
 
 def test_the_timeline_names_every_act_with_its_official_and_times(told: Story) -> None:
