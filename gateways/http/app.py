@@ -103,6 +103,15 @@ def create_app(
             {"name": "单位 units", "description": "单位名录 the directory of units"},
             {"name": "信访人查询 tracking", "description": "凭查询码查询（无需令牌）"},
             {"name": "防篡改 chain", "description": "哈希链校验 tamper evidence"},
+            {"name": "台账 ledger", "description": "台账：筛选、分页、CSV 导出 the case ledger"},
+            {"name": "督办 supervision", "description": "五级书记抓信访看板，可查任一时刻 roll-up"},
+            {"name": "预警 warnings", "description": "期限预警 deadlines due soon or past due"},
+            {
+                "name": "考核 figures",
+                "description": "考核数据与月通报 assessment figures, bulletin",
+            },
+            {"name": "问责轨迹 audit", "description": "纪检监察问责轨迹 accountability trail"},
+            {"name": "三项建议 recommendations", "description": "改进工作、完善政策、追究责任建议"},
         ],
     )
     app.state.settings = settings
