@@ -64,6 +64,9 @@ CREATE INDEX IF NOT EXISTS v_sup_versions_from ON v_sup_versions (valid_from);
 CREATE INDEX IF NOT EXISTS v_sup_versions_to ON v_sup_versions (valid_to);
 CREATE INDEX IF NOT EXISTS v_sup_versions_leader ON v_sup_versions (division_code, valid_from)
     WHERE leader_owned = 1;
+CREATE INDEX IF NOT EXISTS v_sup_versions_leader_now
+    ON v_sup_versions (division_code, is_open, registered_on, case_id, from_version, accused_unit_id)
+    WHERE leader_owned = 1 AND valid_to IS NULL;
 CREATE TABLE IF NOT EXISTS v_sup_duties (
     case_id TEXT NOT NULL,
     from_version INTEGER NOT NULL,

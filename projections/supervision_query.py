@@ -242,16 +242,31 @@ def _leader_cases(
     else:
         at = micros(as_of)
         valid, valid_params = VALID_AT.format(a="v"), [at, at]
+    where = f"v.leader_owned = 1 AND v.division_code BETWEEN %s AND %s AND {valid} AND {hidden}"
+    params = [lo, hi, *valid_params, *hidden_params]
+    # Counted in the database, listed up to LEADER_CASES_SHOWN: a province has tens of
+    # thousands of leader-owned cases, and the dashboard shows the first hundred.
+    cur.execute(
+        "SELECT COUNT(*) AS total, COALESCE(SUM(CASE WHEN v.is_open = 1 THEN 0 ELSE 1 END), 0) "
+        f"AS resolved FROM v_sup_versions v WHERE {where}",
+        params,
+    )
+    counted = cur.fetchone() or {"total": 0, "resolved": 0}
+    total, resolved = int(counted["total"]), int(counted["resolved"])
+    # The first hundred are chosen on the index's columns alone, then read in full.
+    order = "v.is_open DESC, v.registered_on, v.case_id"
     cur.execute(
         "SELECT v.case_id, v.serial_number, v.leaders, v.stage, v.is_open, v.min_due, "
-        "v.registered_on, v.concluded_on, v.division_code FROM v_sup_versions v "
-        f"WHERE v.leader_owned = 1 AND v.division_code BETWEEN %s AND %s AND {valid} "
-        f"AND {hidden} ORDER BY v.is_open DESC, v.registered_on, v.case_id",
-        [lo, hi, *valid_params, *hidden_params],
+        "v.registered_on, v.concluded_on, v.division_code FROM v_sup_versions v JOIN "
+        f"(SELECT v.case_id, v.from_version FROM v_sup_versions v WHERE {where} "
+        f"ORDER BY {order} LIMIT %s) top "
+        "ON top.case_id = v.case_id AND top.from_version = v.from_version "
+        f"ORDER BY {order}",
+        [*params, LEADER_CASES_SHOWN],
     )
     rows = cur.fetchall()
     cases = []
-    for row in rows[:LEADER_CASES_SHOWN]:
+    for row in rows:
         registered = date.fromisoformat(row["registered_on"])
         ended = date.fromisoformat(row["concluded_on"]) if row["concluded_on"] else day
         overdue = bool(row["is_open"]) and bool(row["min_due"]) and row["min_due"] < day.isoformat()
@@ -270,12 +285,11 @@ def _leader_cases(
                 "days_open": (ended - registered).days,
             }
         )
-    resolved = sum(1 for r in rows if not r["is_open"])
     return {
-        "total": len(rows),
-        "open": len(rows) - resolved,
+        "total": total,
+        "open": total - resolved,
         "resolved": resolved,
-        "resolution_rate": _rate(resolved, len(rows)),
+        "resolution_rate": _rate(resolved, total),
         "cases": cases,
     }
 
