@@ -25,7 +25,7 @@ from eventsourcing.domain import Aggregate
 
 from domain.acts import Act
 from domain.calendar import china_date
-from domain.errors import invalid, not_found, refuse
+from domain.errors import MESSAGES, invalid, not_found, refuse
 from domain.units import Directory, UnitKind, UnitRecord
 
 
@@ -45,24 +45,25 @@ _LABELS = {
     RecommendationKind.ACCOUNTABILITY: "追究责任建议",
 }
 
-MESSAGES = {
-    "RECOMMENDATION_KIND_INVALID": "建议类型应为改进工作建议、完善政策建议或追究责任建议",
-    "RECOMMENDATION_GROUNDS_REQUIRED": "建议应当写明事实和理由",
-    "SERIOUS_CONSEQUENCES_REQUIRED": "追究责任建议应当写明造成的严重后果（第四十条）",
-    "RECOMMENDATION_ALREADY_ANSWERED": "该建议已书面答复，不得重复答复",
-    "RECOMMENDATION_ANSWER_REQUIRED": "书面答复应当写明是否采纳及理由",
-    "NOT_RECOMMENDATION_RECIPIENT": "只有建议的接收单位可以答复",
-    "RECOMMENDATION_NOT_FOUND": "建议不存在",
-    "ISSUER_NOT_A_BUREAU": "三项建议只能由信访部门提出（第十四条、第四十条）",
-    "RECOMMENDATION_WRONG_RECIPIENT": "建议的接收单位不符合第四十条：改进工作建议向有关单位提出，"
-    "完善政策建议向本级党委和政府提出，追究责任建议向有管理权限的机关提出",
-    "CONCERNED_UNIT_REQUIRED": "追究责任建议应当写明被追究责任的单位",
-    "NO_MANAGING_BODY": "单位名录中没有对该单位有管理权限的上一级机关",
-    "RECOMMENDATION_TO_ACCUSED_UNIT": "建议引用了检举控告事项，不得向被检举控告的单位提出（第三十条）",
-    "RECOMMENDATION_KEY_CONFLICT": "同一候选建议已以不同的类型或接收单位提出",
-    "CITED_EVENT_UNKNOWN": "引用的事件不属于所引用的信访事项",
-    "OUT_OF_JURISDICTION": "该建议所涉单位不在当前用户的管辖范围内",
-}
+# The refusals of the 三项建议 (their messages stand in the domain's one catalogue).
+RECOMMENDATION_CODES = frozenset(
+    {
+        "RECOMMENDATION_KIND_INVALID",
+        "RECOMMENDATION_GROUNDS_REQUIRED",
+        "SERIOUS_CONSEQUENCES_REQUIRED",
+        "RECOMMENDATION_ALREADY_ANSWERED",
+        "RECOMMENDATION_ANSWER_REQUIRED",
+        "NOT_RECOMMENDATION_RECIPIENT",
+        "RECOMMENDATION_NOT_FOUND",
+        "ISSUER_NOT_A_BUREAU",
+        "RECOMMENDATION_WRONG_RECIPIENT",
+        "CONCERNED_UNIT_REQUIRED",
+        "NO_MANAGING_BODY",
+        "RECOMMENDATION_TO_ACCUSED_UNIT",
+        "RECOMMENDATION_KEY_CONFLICT",
+        "CITED_EVENT_UNKNOWN",
+    }
+)
 
 # Art.40: an improve-policy recommendation goes to the same-tier Party committee and government.
 POLICY_RECIPIENT_KINDS = (UnitKind.PARTY_COMMITTEE, UnitKind.GOVERNMENT)

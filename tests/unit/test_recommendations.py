@@ -24,6 +24,8 @@ from tests.scenario_support import (
     COUNTY_BUREAU,
     COUNTY_GOV,
     COUNTY_HRSS,
+    PROVINCE_BUREAU,
+    PROVINCE_GOV,
     TOWN_1,
     TOWN_2,
     VILLAGE_2_CODE,
@@ -37,8 +39,7 @@ GROUNDS = "该单位受理信访事项逾期，经督办后仍未改正。"
 def refusal(excinfo: pytest.ExceptionInfo[DomainError]) -> str:
     """The code of a refusal, once its message is checked against its catalogue."""
     error = excinfo.value
-    catalogue = rec.MESSAGES if error.code in rec.MESSAGES else errors.MESSAGES
-    assert error.message == catalogue[error.code]
+    assert error.message == errors.MESSAGES[error.code]
     return error.code
 
 
@@ -131,6 +132,18 @@ def test_accountability_goes_to_the_body_with_management_authority(
     assert excinfo.value.details["expected"] == COUNTY_GOV
     code = refused(world, lambda: accountability(recs, concerned_unit_id=None), InvalidInput)
     assert code == "CONCERNED_UNIT_REQUIRED"
+
+
+def test_accountability_about_a_unit_nobody_manages_is_refused(
+    world: World, recs: RecommendationService
+) -> None:
+    # The province government has no superior in the directory: no body to pursue it.
+    def attempt() -> Any:
+        return accountability(
+            recs, by=PROVINCE_BUREAU, to_unit_id=PROVINCE_GOV, concerned_unit_id=PROVINCE_GOV
+        )
+
+    assert refused(world, attempt, RuleViolation) == "NO_MANAGING_BODY"
     # About the county government itself: its managing body is the city government, one tier
     # above the county bureau's area, yet the finding is about a unit of the area.
     issued = accountability(recs, to_unit_id=CITY_GOV, concerned_unit_id=COUNTY_GOV)

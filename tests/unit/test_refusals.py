@@ -17,6 +17,7 @@ import pytest
 from domain.acts import SYSTEM
 from domain.application import SAVE_ATTEMPTS, CaseService
 from domain.errors import MESSAGES, DomainError
+from domain.recommendations import RECOMMENDATION_CODES
 from domain.units import UnitKind, UnitRecord
 from gateways.wiring import build_service
 from tests.scenario_support import (
@@ -556,8 +557,9 @@ def _(w: World) -> Attempt:
 
 # Codes no act of the domain raises: kept for the gateways that parse unit kinds.
 UNRAISABLE_IN_DOMAIN = {"UNIT_KIND_INVALID"}
-# Refused only under a concurrent writer, which records events of its own (tested below).
-TESTED_APART = {"CONCURRENT_UPDATE"}
+# Refused only under a concurrent writer, which records events of its own (tested below),
+# and the 三项建议's refusals, each raised in tests/unit/test_recommendations.py.
+TESTED_APART = {"CONCURRENT_UPDATE"} | RECOMMENDATION_CODES
 
 
 def test_every_code_of_the_catalogue_has_a_trigger() -> None:
