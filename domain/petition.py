@@ -28,6 +28,7 @@ from domain.classification import (
     RouteChannel,
     Satisfaction,
 )
+from domain.deadlines import OBJECTION_WORKING_DAYS, RECHECK_REQUEST_DAYS, REVIEW_REQUEST_DAYS
 from domain.errors import invalid, refuse
 from domain.units import Directory, UnitKind, UnitRecord
 
@@ -215,7 +216,7 @@ class Petition(CaseState, Aggregate):
         if not reason.strip():
             raise invalid("OBJECTION_REASON_REQUIRED")
         received_on = china_date(self.holder_received_at)
-        last_day = act.rules.calendar.due_after_working_days(received_on, 5)
+        last_day = act.rules.calendar.due_after_working_days(received_on, OBJECTION_WORKING_DAYS)
         if china_date(act.occurred_at) > last_day:
             raise refuse(
                 "OBJECTION_WINDOW_EXPIRED",
@@ -343,18 +344,27 @@ class Petition(CaseState, Aggregate):
         self._check_open(act)
         if self.review_requested_at is not None:
             raise refuse("REVIEW_ALREADY_REQUESTED")
-        served = self.served_at.get(Document.ANSWER.value)
-        if served is None:
+        window = self._served_window(act, Document.ANSWER, REVIEW_REQUEST_DAYS)
+        if window is None:
             raise refuse("REVIEW_NOT_SERVED")
-        last_day = act.rules.calendar.due_after_days(china_date(served), 30)
+        served_on, last_day = window
         if china_date(act.occurred_at) > last_day:
             raise refuse(
                 "REVIEW_WINDOW_EXPIRED",
-                served_on=china_date(served).isoformat(),
+                served_on=served_on.isoformat(),
                 last_day=last_day.isoformat(),
             )
         reviewer = self._superior_reviewer(act.directory, self.answered_by or "")
         self._trigger(act, ev.ReviewRequested, reviewing_unit_id=reviewer)
+
+    def _served_window(self, act: Act, document: Document, days: int) -> tuple[date, date] | None:
+        """The day ``document`` reached the petitioner and the last day of the window that
+        opens then (Art.35, 36: counted from service), or None while it is unserved."""
+        served = self.served_at.get(document.value)
+        if served is None:
+            return None
+        served_on = china_date(served)
+        return served_on, act.rules.calendar.due_after_days(served_on, days)
 
     def review(self, act: Act, *, outcome: str, opinion: str) -> None:
         """复查意见 (Art.35): by the superior of the answering unit, within 30 days."""
@@ -378,14 +388,14 @@ class Petition(CaseState, Aggregate):
             raise refuse("RECHECK_WITHOUT_REVIEW")
         if self.recheck_requested_at is not None:
             raise refuse("RECHECK_ALREADY_REQUESTED")
-        served = self.served_at.get(Document.REVIEW.value)
-        if served is None:
+        window = self._served_window(act, Document.REVIEW, RECHECK_REQUEST_DAYS)
+        if window is None:
             raise refuse("REVIEW_OPINION_NOT_SERVED")
-        last_day = act.rules.calendar.due_after_days(china_date(served), 30)
+        served_on, last_day = window
         if china_date(act.occurred_at) > last_day:
             raise refuse(
                 "RECHECK_WINDOW_EXPIRED",
-                served_on=china_date(served).isoformat(),
+                served_on=served_on.isoformat(),
                 last_day=last_day.isoformat(),
             )
         rechecker = self._superior_reviewer(act.directory, self.reviewing_unit_id)
@@ -494,19 +504,12 @@ class Petition(CaseState, Aggregate):
         """办结: answered and no review asked within 30 days of service, or reviewed and no
         recheck asked within 30 days of the review's service."""
         self._check_open(act)
-        today = china_date(act.occurred_at)
-        window_closed = False
+        window = None
         if self.reviewed_at is not None and self.recheck_requested_at is None:
-            served = self.served_at.get(Document.REVIEW.value)
-            window_closed = served is not None and today > act.rules.calendar.due_after_days(
-                china_date(served), 30
-            )
+            window = self._served_window(act, Document.REVIEW, RECHECK_REQUEST_DAYS)
         elif self.answered_at is not None and self.review_requested_at is None:
-            served = self.served_at.get(Document.ANSWER.value)
-            window_closed = served is not None and today > act.rules.calendar.due_after_days(
-                china_date(served), 30
-            )
-        if not window_closed:
+            window = self._served_window(act, Document.ANSWER, REVIEW_REQUEST_DAYS)
+        if window is None or china_date(act.occurred_at) <= window[1]:
             raise refuse("CANNOT_CONCLUDE_YET", stage=self.stage)
         self._trigger(act, ev.Concluded, reason="window_lapsed")
 
