@@ -291,21 +291,19 @@ def rollup_section(
 ) -> dict[str, Any]:
     """The recommendations part of the supervision roll-up: how many issued, answered and
     adopted, and the answers overdue on ``day``. As of T, only what was recorded by T counts,
-    so the section equals what the dashboard showed at T. A store whose recommendations
-    projection has not run yet shows an empty section rather than failing the dashboard."""
-    rows: list[dict[str, Any]] = []
-    if _table_exists(cur):
-        clause, params = _visible(scope, prefix)
-        if as_of is not None:
-            clause += " AND r.issued_recorded <= %s"
-            params.append(micros(as_of))
-        cur.execute(
-            "SELECT r.id, r.kind, r.to_unit_id, r.concerned_unit_id, r.division_code, "
-            "r.issued_by_unit_id, r.issued_on, r.due_on, r.answered_on, r.answered_recorded, "
-            f"r.adopted, r.candidate_key FROM {TABLE} r WHERE {clause} ORDER BY r.due_on, r.id",
-            params,
-        )
-        rows = cur.fetchall()
+    so the section equals what the dashboard showed at T. The supervision projection creates
+    the table, so a store whose recommendations worker has not run yet shows an empty section."""
+    clause, params = _visible(scope, prefix)
+    if as_of is not None:
+        clause += " AND r.issued_recorded <= %s"
+        params.append(micros(as_of))
+    cur.execute(
+        "SELECT r.id, r.kind, r.to_unit_id, r.concerned_unit_id, r.division_code, "
+        "r.issued_by_unit_id, r.issued_on, r.due_on, r.answered_on, r.answered_recorded, "
+        f"r.adopted, r.candidate_key FROM {TABLE} r WHERE {clause} ORDER BY r.due_on, r.id",
+        params,
+    )
+    rows = cur.fetchall()
     at = micros(as_of) if as_of is not None else None
     items = []
     for row in rows:
@@ -334,15 +332,3 @@ def rollup_section(
         "by_kind": by_kind,
         "overdue_items": overdue[:OVERDUE_SHOWN],
     }
-
-
-def _table_exists(cur: Cursor) -> bool:
-    if cur.dialect == "postgres":
-        cur.execute("SELECT to_regclass(%s) IS NOT NULL AS found", (TABLE,))
-    else:
-        cur.execute(
-            "SELECT count(*) > 0 AS found FROM sqlite_master WHERE type = 'table' AND name = %s",
-            (TABLE,),
-        )
-    row = cur.fetchone()
-    return bool(row and row["found"])

@@ -26,6 +26,7 @@ from uuid import UUID
 from domain.calendar import CHINA
 from domain.case_events import CaseEvent
 from domain.petition import Petition
+from projections import recommendations
 from projections import supervision_snapshots as snapshots
 from projections.case_memory import CaseMemory
 from projections.db import Cursor, ViewDatabase, day_text, micros
@@ -189,6 +190,9 @@ class SupervisionProjection:
     def create(self, db: ViewDatabase) -> None:
         db.executescript(DDL)
         db.executescript(snapshots.DDL)
+        # The roll-up reads the 三项建议's table too: it exists (empty) before that
+        # projection's worker has run, so the dashboard never has to ask.
+        db.executescript(recommendations.DDL)
 
     def clear(self, cur: Cursor) -> None:
         for table in TABLES:
