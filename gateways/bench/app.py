@@ -80,7 +80,3 @@ def profile_app(service: CaseService, *, commands: int, top: int = 25) -> str:
     stats.sort_stats("tottime").print_stats(top)
     stats.sort_stats("cumulative").print_stats(top)
     return out.getvalue()
-
-
-# The name other benches (``gateways.commands.relay``) first imported for a run's figures.
-Tally = Sample

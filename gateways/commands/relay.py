@@ -101,7 +101,8 @@ def bench_relay(
 
 def seed_events(service: CaseService, n_events: int) -> None:
     """Store about ``n_events`` new events: whole bench cases (register + five acts)."""
-    from gateways.bench.app import Tally, drive
+    from gateways.bench.app import drive
+    from gateways.bench.report import Sample
     from gateways.bench.scenario import COMMANDS_PER_CASE
     from gateways.bench.seeding import seed_directory
 
@@ -109,7 +110,7 @@ def seed_events(service: CaseService, n_events: int) -> None:
     # one case: registration (case, serial, petitioner file opened + filed) and five acts
     events_per_case = 4 + (COMMANDS_PER_CASE - 1)
     cases = math.ceil(n_events / events_per_case)
-    drive(service, cases * COMMANDS_PER_CASE, Tally())
+    drive(service, cases * COMMANDS_PER_CASE, Sample())
 
 
 def _throughput(service: CaseService, settings: Settings, start: int, top: int) -> dict[str, Any]:
