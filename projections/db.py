@@ -30,6 +30,7 @@ from projections.db_cursors import (
     instant,
     micros,
 )
+from projections.write_behind import WriteBehind
 
 __all__ = ["Cursor", "Dialect", "ViewDatabase", "day_text", "instant", "micros", "views_path"]
 
@@ -117,6 +118,22 @@ class ViewDatabase:
                 conn.execute("COMMIT")
             finally:
                 raw.close()
+
+    @contextmanager
+    def write_behind(self, enabled: bool = True) -> Iterator[WriteBehind | None]:
+        """A writer thread on one connection for the runner's batches (PostgreSQL only; on
+        SQLite, or when not ``enabled``, None: the runner writes in place)."""
+        if self._pool is None or not enabled:
+            yield None
+            return
+        with self._pool.connection() as conn:
+            writer = WriteBehind(conn)
+            try:
+                yield writer
+            except BaseException:
+                writer.close(quietly=True)
+                raise
+            writer.close()
 
     @contextmanager
     def reading(self) -> Iterator[Cursor]:

@@ -186,6 +186,12 @@ def _copy_text(value: Any) -> str:
     return str(value).translate(_COPY_ESCAPES)
 
 
+def copy_payload(rows: Sequence[Sequence[Any]]) -> bytes:
+    """Rows in COPY's text format, written by hand: an order of magnitude less Python than
+    psycopg's ``write_row``."""
+    return "".join("\t".join(map(_copy_text, row)) + "\n" for row in rows).encode("utf-8")
+
+
 class PostgresCursor:
     """A psycopg cursor; statements are prepared by the server after a few uses."""
 
@@ -219,22 +225,8 @@ class PostgresCursor:
 
     def copy_rows(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
         """Insert many rows with COPY: several times faster than row-by-row inserts."""
-        if not rows:
-            return
-        # The text format written by hand: an order of magnitude less Python than write_row.
-        payload = "".join("\t".join(map(_copy_text, row)) + "\n" for row in rows)
-        with self._raw.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-            copy.write(payload.encode("utf-8"))
-
-    def staged(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-        """COPY ``rows`` into a temporary twin of ``table`` (emptied at commit); its name."""
-        stage = f"stage_{table}"
-        self._raw.execute(
-            f"CREATE TEMP TABLE IF NOT EXISTS {stage} (LIKE {table}) ON COMMIT DELETE ROWS"
-        )
-        self._raw.execute(f"TRUNCATE {stage}")
-        self.copy_rows(stage, columns, rows)
-        return stage
+        if rows:
+            self.copy_encoded(table, columns, copy_payload(rows))
 
     def upsert_rows(
         self,
@@ -246,18 +238,42 @@ class PostgresCursor:
         add: str | None = None,
     ) -> None:
         """Upsert many rows: COPY them into a staging table, then one INSERT … SELECT."""
-        if not rows:
-            return
-        stage = self.staged(table, columns, rows)
-        source = f"INSERT INTO {table} ({{cols}}) SELECT {{cols}} FROM {stage}"
-        self.execute(_upsert_sql(table, columns, keys, source, add))
+        if rows:
+            self.upsert_encoded(table, columns, keys, copy_payload(rows), add=add)
 
     def update_rows(
         self, table: str, keys: Sequence[str], columns: Sequence[str], rows: Sequence[Sequence[Any]]
     ) -> None:
         """Set ``columns`` of the rows found by ``keys`` in one statement (rows staged by COPY)."""
-        if not rows:
-            return
+        if rows:
+            self.update_encoded(table, keys, columns, copy_payload(rows))
+
+    # The same three, on rows already encoded by ``copy_payload`` (what write-behind sends).
+    def copy_encoded(self, table: str, columns: Sequence[str], payload: bytes) -> None:
+        with self._raw.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            copy.write(payload)
+
+    def upsert_encoded(
+        self,
+        table: str,
+        columns: Sequence[str],
+        keys: Sequence[str],
+        payload: bytes,
+        *,
+        add: str | None = None,
+    ) -> None:
+        stage = f"stage_{table}"
+        self._raw.execute(
+            f"CREATE TEMP TABLE IF NOT EXISTS {stage} (LIKE {table}) ON COMMIT DELETE ROWS"
+        )
+        self._raw.execute(f"TRUNCATE {stage}")
+        self.copy_encoded(stage, columns, payload)
+        source = f"INSERT INTO {table} ({{cols}}) SELECT {{cols}} FROM {stage}"
+        self.execute(_upsert_sql(table, columns, keys, source, add))
+
+    def update_encoded(
+        self, table: str, keys: Sequence[str], columns: Sequence[str], payload: bytes
+    ) -> None:
         stage = f"update_{table}"
         every = [*keys, *columns]
         self._raw.execute(
@@ -265,7 +281,7 @@ class PostgresCursor:
             f"SELECT {', '.join(every)} FROM {table} WITH NO DATA"
         )
         self._raw.execute(f"TRUNCATE {stage}")
-        self.copy_rows(stage, every, rows)
+        self.copy_encoded(stage, every, payload)
         sets = ", ".join(f"{c} = s.{c}" for c in columns)
         where = " AND ".join(f"t.{k} = s.{k}" for k in keys)
         self.execute(f"UPDATE {table} t SET {sets} FROM {stage} s WHERE {where}")

@@ -34,6 +34,7 @@ from domain.application import CaseService
 from domain.case_events import CaseEvent
 from projections.case_memory import CaseMemory
 from projections.db import Cursor, ViewDatabase
+from projections.write_behind import WriteBehind
 
 log = logging.getLogger("xinfang.projections")
 
@@ -138,46 +139,68 @@ class ProjectionRunner:
         processed = 0
         if progress is not None:
             progress(0, max(0, top - first))
-        while start < top:
-            self._fault("between_batches")
-            notifications = recorder.select_notifications(
-                start=start, limit=self.batch_size, stop=top, inclusive_of_start=False
-            )
-            if not notifications:
-                break
-            try:
-                self._apply(projections, positions, notifications)
-            except PositionsMoved:
-                self._reset(projections)
-                positions = self._recorded(projections)
-                start = min(positions.values())
-                continue
-            except BaseException:
-                self._reset(projections)
-                raise
-            last = notifications[-1].id
-            for name in positions:
-                positions[name] = max(positions[name], last)
-            processed += len(notifications)
-            start = last
-            if progress is not None:
-                progress(start - first, top - first)
+        # More than one batch to read: on PostgreSQL the next batch is folded while the last
+        # one is written (``write_behind``). One batch has nothing to overlap with.
+        with self.db.write_behind(enabled=top - start > self.batch_size) as writer:
+            while True:
+                try:
+                    if start >= top:
+                        if writer is not None:
+                            writer.sync()  # the last batch committed, or raises why not
+                        break
+                    self._fault("between_batches")
+                    notifications = recorder.select_notifications(
+                        start=start, limit=self.batch_size, stop=top, inclusive_of_start=False
+                    )
+                    if not notifications:
+                        start = top
+                        continue
+                    self._apply(projections, positions, notifications, writer)
+                except PositionsMoved:
+                    self._reset(projections)
+                    positions = self._recorded(projections)
+                    start = min(positions.values())
+                    continue
+                except BaseException:
+                    self._reset(projections)
+                    raise
+                last = notifications[-1].id
+                for name in positions:
+                    positions[name] = max(positions[name], last)
+                processed += len(notifications)
+                start = last
+                if progress is not None:
+                    progress(start - first, top - first)
         return processed
 
     def _recorded(self, projections: list[Projection]) -> dict[str, int]:
         recorded = self.positions()
         return {p.name: recorded[p.name] for p in projections}
 
+    @contextmanager
+    def _batch(self, writer: WriteBehind | None, positions: dict[str, int]) -> Iterator[Cursor]:
+        """The batch's transaction, its positions locked and checked first: in place, or
+        queued to the writer thread (which raises ``PositionsMoved`` later, if so)."""
+        if writer is None:
+            with self.db.transaction() as cur:
+                self._check_positions(cur, positions)
+                yield cur
+            return
+        expected = dict(positions)
+        with writer.batch() as cur:
+            writer.submit(lambda: self._check_positions(writer.direct, expected))
+            yield cur
+
     def _apply(
         self,
         projections: list[Projection],
         positions: dict[str, int],
         notifications: Sequence[Any],
+        writer: WriteBehind | None = None,
     ) -> None:
         mapper = self.service.mapper
         middle = len(notifications) // 2
-        with _no_gc_pauses(), self.db.transaction() as cur:
-            self._check_positions(cur, positions)
+        with _no_gc_pauses(), self._batch(writer, positions) as cur:
             for index, notification in enumerate(notifications):
                 if index == middle:
                     self._fault("inside_batch")

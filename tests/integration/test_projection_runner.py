@@ -187,3 +187,52 @@ def test_a_worker_beats_only_after_a_catch_up_that_succeeded(
 
     assert not failing.is_alive()
     assert beats and all(p == world.top() for p in beats[0].values())
+
+
+class FailingFlush:
+    """A projection whose ``n``-th flush sends a statement the database refuses: on PostgreSQL
+    the runner learns of it from the writer thread, after it has gone on to the next batch."""
+
+    name = "failing"
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+        self.flushes = 0
+
+    def create(self, db: ViewDatabase) -> None:
+        db.executescript("CREATE TABLE IF NOT EXISTS v_failing (position BIGINT PRIMARY KEY)")
+
+    def clear(self, cur: object) -> None:
+        return None
+
+    def handle(self, cur: object, event: object, position: int) -> None:
+        return None
+
+    def flush(self, cur: object) -> None:
+        self.flushes += 1
+        if self.flushes == self.n:
+            cur.execute("INSERT INTO v_no_such_table VALUES (1)")  # type: ignore[attr-defined]
+
+
+def test_a_statement_refused_in_a_later_batch_loses_and_doubles_nothing(
+    world: World, db: ViewDatabase
+) -> None:
+    populate(world)
+    failing = FailingFlush(3)
+    crashing = ProjectionRunner(
+        world.service, db, [*runner(world, db).projections, failing], batch_size=7
+    )
+    with pytest.raises(Exception, match="v_no_such_table"):
+        crashing.catch_up()
+    # The third batch was refused whole, with everything folded after it: two batches stand.
+    two_batches = world.service.recorder.select_notifications(
+        start=0, limit=14, inclusive_of_start=False
+    )[-1].id
+    assert crashing.positions() == dict.fromkeys(
+        ("ledger", "supervision", "trail", "failing"), two_batches
+    )
+
+    restarted = runner(world, db, batch_size=7)
+    restarted.catch_up()
+    assert county_registrations(db, world.service.directory, world) == 8
+    assert dump(db) == clean_build(runner(world, db))
