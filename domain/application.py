@@ -353,7 +353,11 @@ class CaseService(Application[UUID]):
             else:
                 # Art.36: after a recheck the same facts and reasons are not accepted again.
                 case.refuse_reacceptance(act, original_case_id=str(repeat_of.id))
-        recordings = self.save_tracked(*to_save, tracking=tracking)
+        if tracking is None:  # shared with concurrent commands (``GroupCommit``)
+            recordings = self.commits.save(*to_save)
+            self._notify(recordings)
+        else:
+            recordings = self.save_tracked(*to_save, tracking=tracking)
         # The next act on the new case (its transfer, mostly) starts from memory, not a read.
         self._cache.put(case.id, case)
         if repeat_of is not None:

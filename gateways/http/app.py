@@ -8,6 +8,7 @@ in belongs to the caller. ``uvicorn --factory gateways.http.app:create_app`` (an
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -64,6 +65,16 @@ class Health(BaseModel):
     position: int = Field(description="最新事件在存储中的位置 last store position")
 
 
+# FastAPI ≥ 0.16x asks OpenTelemetry on every request whether anyone is listening (an
+# environment lookup per call, 2% of a command). Nobody is: operations read the heartbeat and
+# the store's position instead. Older releases have no such parameter.
+_NO_TELEMETRY: dict[str, Any] = (
+    {"telemetry": {"tracing": False, "metrics": False, "logs": False}}
+    if "telemetry" in inspect.signature(FastAPI).parameters
+    else {}
+)
+
+
 def include_routers(app: FastAPI) -> None:
     """Mount every router of ``ROUTERS``, then the catch-all for unknown acts."""
     for router in ROUTERS:
@@ -94,6 +105,7 @@ def create_app(
                 app.state.service.close()
 
     app = FastAPI(
+        **_NO_TELEMETRY,
         title=TITLE,
         description=DESCRIPTION,
         version="1.0.0",

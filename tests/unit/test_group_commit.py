@@ -135,3 +135,29 @@ def test_an_error_of_the_store_reaches_every_command_of_the_batch() -> None:
     # the lead was handed back: the next save is served, not stuck
     with pytest.raises(OSError):
         commits.save(Counter())
+
+
+def test_one_stale_command_among_many_costs_a_few_transactions_not_one_each() -> None:
+    store = HeldStore()
+    commits = GroupCommit(store.record)
+    first = Counter()
+    store.app.save(first)
+    store.transactions.clear()
+    stale = store.app.repository.get(first.id)
+    first.add()
+    store.app.save(first)  # another process moved the case on: ``stale`` is one version behind
+    store.transactions.clear()
+    stale.add()
+    savers: list[Counter] = [Counter() for _ in range(16)]
+    savers.insert(9, stale)
+    releaser = threading.Timer(0.3, store.release.set)
+    releaser.start()
+
+    results = save_in_threads(commits, savers)
+
+    assert [i for i, r in enumerate(results) if isinstance(r, Exception)] == [9]
+    assert all(c.id in store.app.repository for c in savers if c is not stale)
+    # The leader alone, the shared batch of 16 refused, then halving down to the stale one:
+    # at most 2·log2(16) more, where writing each again alone would have cost 16.
+    assert store.transactions[:2] == [1, 16]
+    assert len(store.transactions) <= 2 + 2 * 4
