@@ -421,22 +421,26 @@ class CaseService(Application[UUID]):
             raise not_found("UNKNOWN_ACTION", action=action)
         access.check_role(actor, action)
         method_name = ACTS[action]
-        fresh = False
+        suspect = False  # the cached state may be stale: catch it up before acting again
         for _ in range(SAVE_ATTEMPTS):
-            cached = None if fresh else self._cache.take(case_id)
-            case = cached if cached is not None else self._get(case_id)
+            cached = self._cache.take(case_id)
+            if cached is None:
+                case, fresh = self._get(case_id), True
+            elif suspect:
+                case, fresh = self._caught_up(cached), True
+            else:
+                case, fresh = cached, False
             try:
                 self._apply(case, actor, method_name, occurred_at, params)
             except DomainError:
-                if cached is None:
+                if fresh:
                     raise
-                fresh = True  # decided on a cached state: re-check on a fresh read
+                suspect = True  # refused on a cached state: re-decide on a caught-up one
                 continue
             try:
                 recordings = self.commits.save(case)
             except IntegrityError:
-                self._cache.evict(case_id)
-                fresh = True
+                suspect = True
                 continue
             self._cache.put(case_id, case)
             return case, (recordings[-1].notification.id if recordings else None)
@@ -540,6 +544,17 @@ class CaseService(Application[UUID]):
             raise not_found() from None
         if not isinstance(case, Petition):
             raise not_found()
+        return case
+
+    def _caught_up(self, case: Petition) -> Petition:
+        """A cached case with whatever other processes recorded since: one query that, in
+        the usual case, returns nothing and decodes nothing. Several API workers share the
+        store, so a cached state alone could be stale; acting on it would be refused at the
+        save (a conflict) or, worse for the caller, by the domain on a state already past."""
+        for stored in self.recorder.select_events(case.id, gt=case.version):
+            caught = self.mapper.to_domain_event(stored).mutate(case)
+            assert caught is not None
+            case = caught
         return case
 
     def _find(self, case_id: UUID) -> Petition | None:

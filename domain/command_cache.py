@@ -1,10 +1,11 @@
 """The last saved state of recently commanded cases, so a command costs one round trip.
 
-Optimistic by design: a cached case may be stale when another process wrote to it since. That
-is safe because a save is refused by the store when the case's version moved on (the caller
-then evicts and retries on a fresh read), and because a refusal decided on a cached state is
-re-checked on a fresh read before it is reported. Entries are copied out, never handed out, so
-a failed command cannot corrupt what the next one reads.
+Optimistic by design: a cached case may be stale when another process (another API worker)
+wrote to it since. That is safe because a save is refused by the store when the case's version
+moved on, and because a refusal decided on a cached state is not reported as it stands: in
+both cases the caller catches the cached state up with the events recorded since (one query,
+usually one event to decode) and decides again. Entries are copied out, never handed out, so a
+failed command cannot corrupt what the next one reads.
 """
 
 from __future__ import annotations
