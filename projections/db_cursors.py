@@ -172,6 +172,10 @@ def _copy_text(value: Any) -> str:
     """One value in PostgreSQL's COPY text format (the common types tested first)."""
     kind = type(value)
     if kind is str:
+        # Nearly every value needs no escape; two C-speed checks are ten times cheaper than
+        # ``translate`` (a dict lookup per character). Tab, newline and CR are not printable.
+        if value.isprintable() and "\\" not in value:
+            return value  # type: ignore[no-any-return]
         return value.translate(_COPY_ESCAPES)  # type: ignore[no-any-return]
     if kind is int:
         return str(value)

@@ -231,6 +231,7 @@ class LedgerProjection:
     """Ledger rows, deadline rows and the units each case passed through."""
 
     name = "ledger"
+    tables = ("v_ledger_cases", "v_ledger_deadlines", "v_ledger_units")
 
     def __init__(self) -> None:
         self.memory: CaseMemory | None = None
@@ -247,7 +248,7 @@ class LedgerProjection:
         db.executescript(DDL)
 
     def clear(self, cur: Cursor) -> None:
-        for table in ("v_ledger_cases", "v_ledger_deadlines", "v_ledger_units"):
+        for table in self.tables:
             cur.execute(f"DELETE FROM {table}")
 
     def reset(self) -> None:

@@ -102,6 +102,7 @@ class RecommendationProjection:
     """One row per recommendation; recommendations are few, so rows are written at once."""
 
     name = "recommendations"
+    tables = (TABLE, "v_recommendation_accused")
 
     def create(self, db: ViewDatabase) -> None:
         db.executescript(DDL)

@@ -16,6 +16,8 @@ also define these optional hooks, which the runner calls when present:
   ``executemany``).
 - ``reset()``: after a batch was rolled back or positions moved: drop in-memory caches and
   buffers, to be rebuilt from the rows.
+- ``tables``: the tables it writes. A rebuild drops their secondary indexes while it loads and
+  builds them again at the end (PostgreSQL; ``create`` restores any a crash left missing).
 
 Projections never read the clock: queries take ``today``/``as_of`` as parameters.
 """
@@ -129,7 +131,8 @@ class ProjectionRunner:
             self._reset([projection])
             # From zero every case starts at its Registered event: no loads from the store.
             self.memory.clear()
-            return self._catch_up([projection], progress)
+            with self.db.bulk_load(getattr(projection, "tables", ())):
+                return self._catch_up([projection], progress)
 
     def _catch_up(self, projections: list[Projection], progress: Progress | None) -> int:
         recorder = self.service.recorder

@@ -176,6 +176,7 @@ class SupervisionProjection:
     """Versioned case and duty rows plus per-area counters for the five-tier roll-up."""
 
     name = "supervision"
+    tables = TABLES
 
     def __init__(self) -> None:
         self.memory: CaseMemory | None = None

@@ -108,6 +108,7 @@ class TrailProjection:
     """Timeline, duty and fault rows of every case (see the module docstring)."""
 
     name = "trail"
+    tables = TABLES
 
     def __init__(self) -> None:
         self.memory: CaseMemory | None = None
