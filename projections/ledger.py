@@ -248,8 +248,7 @@ class LedgerProjection:
         db.executescript(DDL)
 
     def clear(self, cur: Cursor) -> None:
-        for table in self.tables:
-            cur.execute(f"DELETE FROM {table}")
+        cur.empty(self.tables)
 
     def reset(self) -> None:
         self._dirty.clear()

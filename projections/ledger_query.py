@@ -214,7 +214,10 @@ def _where(scope: Scope, f: LedgerFilter, today: date) -> tuple[str, list[Any]]:
     return " AND ".join(parts), params
 
 
-ORDER = "ORDER BY (c.next_due IS NULL), c.next_due, c.registered_at, c.case_id"
+# Cases with a duty due first, soonest first. ``NULLS LAST`` rather than ``(next_due IS NULL)``:
+# the same order, but one PostgreSQL can read off the ``(is_open, next_due)`` index, so a page
+# of open or overdue cases stops after its rows instead of sorting every match.
+ORDER = "ORDER BY c.next_due NULLS LAST, c.registered_at, c.case_id"
 
 
 def _present(row: dict[str, Any], today: date, directory: Directory) -> dict[str, Any]:

@@ -108,8 +108,7 @@ class RecommendationProjection:
         db.executescript(DDL)
 
     def clear(self, cur: Cursor) -> None:
-        cur.execute("DELETE FROM v_recommendation_accused")
-        cur.execute(f"DELETE FROM {TABLE}")
+        cur.empty(self.tables)
 
     def handle(self, cur: Cursor, event: Any, position: int) -> None:
         if isinstance(event, Recommendation.Issued):

@@ -196,8 +196,7 @@ class SupervisionProjection:
         db.executescript(recommendations.DDL)
 
     def clear(self, cur: Cursor) -> None:
-        for table in TABLES:
-            cur.execute(f"DELETE FROM {table}")
+        cur.empty(TABLES)
 
     def reset(self) -> None:
         self._tracks.clear()

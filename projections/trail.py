@@ -131,8 +131,7 @@ class TrailProjection:
         db.executescript(DDL)
 
     def clear(self, cur: Cursor) -> None:
-        for table in TABLES:
-            cur.execute(f"DELETE FROM {table}")
+        cur.empty(TABLES)
 
     def reset(self) -> None:
         self._events.clear()
