@@ -153,6 +153,9 @@ def test_the_relay_bench_starts_its_own_broker_when_none_is_configured(
     assert relay["relay_store_events"] >= 300
     assert relay["relay_published"] > 0 and relay["relay_events_per_s"] > 0
     assert relay["load_events_published"] > 0 and relay["lag_p99_s"] >= relay["lag_p50_s"]
+    # and while the real API takes HTTP commands: its events reach the topic too
+    assert relay["api_commands_per_s"] > 0 and relay["api_events_published"] > 0
+    assert relay["api_lag_p99_s"] >= relay["api_lag_p50_s"] >= 0
     assert "broker: Tansu (memory storage) on 127.0.0.1:" in text
     assert status == 0
 

@@ -11,6 +11,7 @@ import sys
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import asdict, replace
 from types import FrameType
 from typing import Any
@@ -170,6 +171,35 @@ def _lag_under_load(
         "load_commands_per_s": round(sent / elapsed, 1),
         "load_events_published": relay.stats.published,
         **relay.stats.lag_percentiles(),
+    }
+
+
+def lag_under_api_load(settings: Settings, drive: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """Store-to-topic lag while ``drive`` loads the real API (it starts the server and the
+    HTTP load generator, and returns the load's figures): the relay follows in this process
+    from the current top, so only events the API recorded under that load are measured."""
+    bench_settings = replace(settings, kafka_events_topic=f"{settings.kafka_events_topic}.bench")
+    service = build_service(bench_settings)
+    try:
+        name = f"bench:{uuid.uuid4()}"
+        _mark(bench_settings, name, service.recorder.max_notification_id() or 0)
+        relay = RelayThread(service, bench_settings, name=name).start()
+        try:
+            load = drive()
+            top = service.recorder.max_notification_id() or 0
+            deadline = time.monotonic() + 30
+            while relay.stats.position < top and time.monotonic() < deadline:
+                time.sleep(0.02)
+        finally:
+            relay.stop()
+    finally:
+        service.close()
+    return {
+        "api_loop": load.get("loop"),
+        "api_commands_per_s": load.get("commands_per_s"),
+        "api_p99_ms": load.get("p99_ms"),
+        "api_events_published": relay.stats.published,
+        **{f"api_{k}": v for k, v in relay.stats.lag_percentiles().items()},
     }
 
 
