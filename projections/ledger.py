@@ -19,6 +19,7 @@ from domain.case_events import CaseEvent
 from domain.deadlines import Deadline
 from domain.petition import Petition
 from domain.privacy import mask_name
+from projections.bounded import forget_oldest
 from projections.case_memory import CaseMemory
 from projections.db import Cursor, ViewDatabase, day_text
 
@@ -297,6 +298,5 @@ class LedgerProjection:
         """Keep the write caches bounded; a forgotten case is simply rewritten next time."""
         limit = self.memory.capacity if self.memory is not None else 200_000
         if len(self._rows) > limit:
-            self._rows.clear()
-            self._deadlines.clear()
-            self._units.clear()
+            for cache in (self._rows, self._deadlines, self._units):
+                forget_oldest(cache, limit // 2)

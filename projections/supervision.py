@@ -28,6 +28,7 @@ from domain.case_events import CaseEvent
 from domain.petition import Petition
 from projections import recommendations
 from projections import supervision_snapshots as snapshots
+from projections.bounded import forget_oldest
 from projections.case_memory import CaseMemory
 from projections.db import Cursor, ViewDatabase, day_text, micros
 from projections.ledger import undone_duties
@@ -246,9 +247,10 @@ class SupervisionProjection:
             self._apply(pending, at, batch)
         self._pending.clear()
         batch.write(cur)
-        if len(self._tracks) > (self.memory.capacity if self.memory else 200_000):
-            self._tracks.clear()
-            self._fixed.clear()
+        limit = self.memory.capacity if self.memory else 200_000
+        if len(self._tracks) > limit:
+            forget_oldest(self._tracks, limit // 2)
+            forget_oldest(self._fixed, limit // 2)
 
     def _apply(self, p: _Pending, at: int, batch: BatchWriter) -> None:
         track = self._tracks[p.case_id]

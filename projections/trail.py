@@ -33,6 +33,7 @@ from domain.chain import event_id
 from domain.classification import Outcome
 from domain.deadlines import Deadline
 from domain.petition import Petition
+from projections.bounded import forget_oldest
 from projections.case_memory import CaseMemory
 from projections.db import Cursor, ViewDatabase, day_text, micros
 from projections.trail_tables import (
@@ -102,6 +103,9 @@ def case_row(case: Petition) -> Row:
 
 def _instant(text: Any) -> datetime | None:
     return datetime.fromisoformat(text) if isinstance(text, str) and text else None
+
+
+KNOWN_LIMIT = 200_000  # cases whose duty rows and doers are kept in memory
 
 
 class TrailProjection:
@@ -313,6 +317,6 @@ class TrailProjection:
         self._cases.clear()
         self._dirty_duties.clear()
         self._gone_duties.clear()
-        if len(self._known) > 200_000:
-            self._known.clear()
-            self._doers.clear()
+        if len(self._known) > KNOWN_LIMIT:
+            forget_oldest(self._known, KNOWN_LIMIT // 2)
+            forget_oldest(self._doers, KNOWN_LIMIT // 2)

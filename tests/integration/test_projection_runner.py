@@ -255,3 +255,22 @@ def test_a_rebuild_builds_again_every_index_it_dropped_to_load(
     assert db.query(listed) == before
     assert min(seen_during) < len(before)  # they were gone while the rows were loaded
     assert dump(db) == clean_build(runner(world, db))
+
+
+def test_caches_past_their_limit_forget_old_cases_and_the_rows_stay_right(
+    world: World, db: ViewDatabase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import projections.trail
+
+    monkeypatch.setattr(projections.trail, "KNOWN_LIMIT", 2)
+    small = runner(world, db, batch_size=3)
+    # The case memory and the ledger's and roll-up's caches hold three cases: one batch's worth
+    # (the least a batch needs, since every case of a batch is flushed from memory).
+    small.memory.capacity = 3
+    cases = populate(world, after_day=lambda _: small.catch_up())
+    later(world, cases)
+    small.catch_up()
+    supervision = small.projection("supervision")
+    assert len(supervision._tracks) <= 3  # type: ignore[attr-defined]
+    assert small.memory.loads > 0  # cases forgotten were read again when met again
+    assert dump(db) == clean_build(runner(world, db))
