@@ -14,12 +14,12 @@ import uuid
 from collections.abc import Callable
 from dataclasses import asdict, replace
 from types import FrameType
-from typing import Any
+from typing import Any, TypeVar
 
 from domain.application import CaseService, Registration
 from gateways.heartbeat import Heartbeat, heartbeat_path
 from gateways.kafka.position import open_position
-from gateways.kafka.relay import Relay, RelayThread
+from gateways.kafka.relay import Relay, RelayStats, RelayThread
 from gateways.settings import Settings
 from gateways.wiring import build_service
 
@@ -27,6 +27,8 @@ LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 log = logging.getLogger("xinfang.relay")
 
 STATS_EVERY = 30.0
+
+T = TypeVar("T")
 
 
 def run_relay(settings: Settings) -> int:
@@ -151,27 +153,40 @@ def _lag_under_load(
     """Commands at a steady ``rate`` from ``processes`` load processes (as API workers would
     send them) while the relay follows in this one; it starts at the current top, so only
     events made under load are measured."""
+    began = time.perf_counter()
+
+    def load() -> int:
+        loads = [_start_load(settings, rate / processes, seconds) for _ in range(processes)]
+        return sum(_finish_load(p) for p in loads)
+
+    sent, stats = _following(service, settings, load)
+    elapsed = time.perf_counter() - began
+    return {
+        "load_processes": processes,
+        "load_commands": sent,
+        "load_commands_per_s": round(sent / elapsed, 1),
+        "load_events_published": stats.published,
+        **stats.lag_percentiles(),
+    }
+
+
+def _following(
+    service: CaseService, settings: Settings, load: Callable[[], T]
+) -> tuple[T, RelayStats]:
+    """Run ``load`` while a relay follows the store from its current top in this process;
+    after the load, wait (30 s at most) until the relay has published what it recorded."""
     name = f"bench:{uuid.uuid4()}"
     _mark(settings, name, service.recorder.max_notification_id() or 0)
     relay = RelayThread(service, settings, name=name).start()
-    began = time.perf_counter()
     try:
-        loads = [_start_load(settings, rate / processes, seconds) for _ in range(processes)]
-        sent = sum(_finish_load(p) for p in loads)
-        elapsed = time.perf_counter() - began
+        result = load()
         top = service.recorder.max_notification_id() or 0
         deadline = time.monotonic() + 30
         while relay.stats.position < top and time.monotonic() < deadline:
             time.sleep(0.02)
     finally:
         relay.stop()
-    return {
-        "load_processes": processes,
-        "load_commands": sent,
-        "load_commands_per_s": round(sent / elapsed, 1),
-        "load_events_published": relay.stats.published,
-        **relay.stats.lag_percentiles(),
-    }
+    return result, relay.stats
 
 
 def lag_under_api_load(settings: Settings, drive: Callable[[], dict[str, Any]]) -> dict[str, Any]:
@@ -181,25 +196,15 @@ def lag_under_api_load(settings: Settings, drive: Callable[[], dict[str, Any]]) 
     bench_settings = replace(settings, kafka_events_topic=f"{settings.kafka_events_topic}.bench")
     service = build_service(bench_settings)
     try:
-        name = f"bench:{uuid.uuid4()}"
-        _mark(bench_settings, name, service.recorder.max_notification_id() or 0)
-        relay = RelayThread(service, bench_settings, name=name).start()
-        try:
-            load = drive()
-            top = service.recorder.max_notification_id() or 0
-            deadline = time.monotonic() + 30
-            while relay.stats.position < top and time.monotonic() < deadline:
-                time.sleep(0.02)
-        finally:
-            relay.stop()
+        load, stats = _following(service, bench_settings, drive)
     finally:
         service.close()
     return {
         "api_loop": load.get("loop"),
         "api_commands_per_s": load.get("commands_per_s"),
         "api_p99_ms": load.get("p99_ms"),
-        "api_events_published": relay.stats.published,
-        **{f"api_{k}": v for k, v in relay.stats.lag_percentiles().items()},
+        "api_events_published": stats.published,
+        **{f"api_{k}": v for k, v in stats.lag_percentiles().items()},
     }
 
 
