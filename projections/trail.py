@@ -22,6 +22,7 @@ trail, the search over faults) in ``projections.trail_query``.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -126,7 +127,9 @@ class TrailProjection:
         self._gone_duties: set[tuple[UUID, DutyKey]] = set()
         # Who did the last act of a kind on a case (for marks): (official id, name).
         self._doers: dict[tuple[UUID, str], tuple[str, str]] = {}
-        self._known: dict[UUID, dict[DutyKey, Row]] = {}
+        # Least recently met first: past the limit, the cases forgotten are those no event
+        # touched for longest (a forgotten case costs a read of its rows when met again).
+        self._known: OrderedDict[UUID, dict[DutyKey, Row]] = OrderedDict()
 
     def attach(self, memory: CaseMemory) -> None:
         self.memory = memory
@@ -287,6 +290,7 @@ class TrailProjection:
     def _known_duties(self, cur: Cursor, case_id: UUID, new: bool) -> dict[DutyKey, Row]:
         known = self._known.get(case_id)
         if known is not None:
+            self._known.move_to_end(case_id)
             return known
         known = {}
         if not new:
