@@ -173,10 +173,15 @@ class CaseService(Application[UUID]):
         return self.factory.process_recorder()
 
     def save_tracked(self, *aggregates: Aggregate, tracking: Tracking | None) -> list[Any]:
-        """Save events and an upstream position atomically (exactly-once consumption)."""
-        processing = ProcessingEvent[UUID](tracking=tracking)
-        processing.collect_events(*aggregates)
-        recordings = self._record(processing)
+        """Save events and an upstream position atomically (exactly-once consumption). With no
+        position to record, the save shares a transaction with concurrent commands
+        (``GroupCommit``); a position belongs to one message, so it is written on its own."""
+        if tracking is None:
+            recordings = self.commits.save(*aggregates)
+        else:
+            processing = ProcessingEvent[UUID](tracking=tracking)
+            processing.collect_events(*aggregates)
+            recordings = self._record(processing)
         self._notify(recordings)
         return recordings
 
@@ -353,11 +358,7 @@ class CaseService(Application[UUID]):
             else:
                 # Art.36: after a recheck the same facts and reasons are not accepted again.
                 case.refuse_reacceptance(act, original_case_id=str(repeat_of.id))
-        if tracking is None:  # shared with concurrent commands (``GroupCommit``)
-            recordings = self.commits.save(*to_save)
-            self._notify(recordings)
-        else:
-            recordings = self.save_tracked(*to_save, tracking=tracking)
+        recordings = self.save_tracked(*to_save, tracking=tracking)
         # The next act on the new case (its transfer, mostly) starts from memory, not a read.
         self._cache.put(case.id, case)
         if repeat_of is not None:

@@ -70,7 +70,3 @@ class CommandCache(Generic[T]):
             self._entries.move_to_end(key)
             while len(self._entries) > self.maxsize:
                 self._entries.popitem(last=False)
-
-    def evict(self, key: UUID) -> None:
-        with self._lock:
-            self._entries.pop(key, None)
