@@ -40,7 +40,7 @@ class WriteBehind:
         self._error: BaseException | None = None
         self._submitted = 0
         self._done = 0
-        self._committed_at: list[int] = []  # submit counts at which each batch's commit ends
+        self._last_commit = 0  # the submit count at which the last batch's commit was queued
         self._progress = threading.Condition()
         self._thread = threading.Thread(target=self._run, name="xinfang-write-behind", daemon=True)
         self._thread.start()
@@ -67,11 +67,9 @@ class WriteBehind:
             self.abort()
             raise
         self.submit(self._conn.commit)
-        self._committed_at.append(self._submitted)
-        if len(self._committed_at) > 1:
-            self._wait_until(self._committed_at[-2])
-            self._raise_failure()
-        del self._committed_at[:-1]
+        previous, self._last_commit = self._last_commit, self._submitted
+        self._wait_until(previous)
+        self._raise_failure()
 
     def abort(self) -> None:
         """Roll back whatever the current batch sent, and forget any failure."""
@@ -79,7 +77,7 @@ class WriteBehind:
         self._queue.put(self._rollback)
         self._wait_until(self._submitted)
         self._error = None
-        self._committed_at.clear()
+        self._last_commit = 0
 
     def close(self, *, quietly: bool = False) -> None:
         """Let the queued statements finish (a catch-up that ends commits its last batch),
@@ -112,7 +110,7 @@ class WriteBehind:
         # of any batch after it, can still reach the database.
         self._wait_until(self._submitted)
         self._error = None
-        self._committed_at.clear()
+        self._last_commit = 0
         raise error
 
     def _rollback(self) -> None:
