@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar, Protocol, TypeVar
 from uuid import UUID, uuid4
 
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
@@ -50,9 +50,11 @@ from domain.index import (
     serial_index_id,
 )
 from domain.petition import Petition
+from domain.steps import CatchUp, Load, Save, Step, Steps
 from domain.units import UNIT_EVENT_TYPES, Directory, Tier, Unit, UnitRecord, tier_of_code
 
 SAVE_ATTEMPTS = 5
+T = TypeVar("T")
 
 
 class Clock(Protocol):
@@ -166,6 +168,11 @@ class CaseService(Application[UUID]):
         self._directory_refresh = directory_refresh_seconds
         self._unit_topics = [get_topic(t) for t in UNIT_EVENT_TYPES]
         self.refresh_directory(force=True)
+
+    def close(self) -> None:
+        """Write what is queued for the committer thread, then close the store."""
+        self.commits.close()
+        super().close()
 
     def construct_recorder(self) -> ProcessRecorder:
         """A process recorder: an application recorder that can also record, in the same
@@ -418,6 +425,18 @@ class CaseService(Application[UUID]):
         **params: Any,
     ) -> tuple[Petition, int | None]:
         """Perform one act on a case as ``actor``; returns the case and its store position."""
+        return self.run(self.perform_steps(case_id, actor, action, occurred_at, params))
+
+    def perform_steps(
+        self,
+        case_id: UUID,
+        actor: Actor,
+        action: str,
+        occurred_at: datetime | None,
+        params: dict[str, Any],
+    ) -> Steps[tuple[Petition, int | None]]:
+        """``perform`` as a generator of the I/O it needs (``domain.steps``), for a driver
+        that must not block."""
         if action not in ACTS:
             raise not_found("UNKNOWN_ACTION", action=action)
         access.check_role(actor, action)
@@ -426,9 +445,9 @@ class CaseService(Application[UUID]):
         for _ in range(SAVE_ATTEMPTS):
             cached = self._cache.take(case_id)
             if cached is None:
-                case, fresh = self._get(case_id), True
+                case, fresh = (yield Load(case_id)), True
             elif suspect:
-                case, fresh = self._caught_up(cached), True
+                case, fresh = (yield CatchUp(cached)), True
             else:
                 case, fresh = cached, False
             try:
@@ -439,13 +458,36 @@ class CaseService(Application[UUID]):
                 suspect = True  # refused on a cached state: re-decide on a caught-up one
                 continue
             try:
-                recordings = self.commits.save(case)
+                recordings = yield Save(case)
             except IntegrityError:
                 suspect = True
                 continue
             self._cache.put(case_id, case)
             return case, (recordings[-1].notification.id if recordings else None)
         raise refuse("CONCURRENT_UPDATE")
+
+    def run(self, steps: Steps[T]) -> T:
+        """Drive a command's steps to its result, doing each step's I/O by blocking."""
+        reply: Any = None
+        error: Exception | None = None
+        while True:
+            try:
+                step = steps.send(reply) if error is None else steps.throw(error)
+            except StopIteration as done:
+                return done.value  # type: ignore[no-any-return]
+            reply, error = None, None
+            try:
+                reply = self.step(step)
+            except Exception as failed:
+                error = failed
+
+    def step(self, step: Step) -> Any:
+        """One step's I/O, blocking."""
+        if isinstance(step, Save):
+            return self.commits.save(step.case)
+        if isinstance(step, CatchUp):
+            return self._caught_up(step.case)
+        return self._get(step.case_id)
 
     def _apply(
         self,

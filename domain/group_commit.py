@@ -5,9 +5,14 @@ held through the commit, so that positions commit in order for the projections a
 With one transaction per command, concurrent commands queue on that lock, and a thread that
 holds it while waiting for the GIL makes all the others wait too: throughput stops at the
 commit rate and latency grows with the queue. Here the commands waiting at the same moment are
-written together: the first caller to arrive commits everything queued behind it in one
-transaction, then hands the lead to the next waiting caller. An uncontended save costs one lock
-and nothing else; under load, one commit serves many commands.
+written together.
+
+Two ways in. ``save`` blocks: an uncontended save is committed on the caller's own thread (one
+lock, no thread hop); when others queued behind it meanwhile, a committer thread takes over and
+writes them, batch after batch, until the queue is empty. ``submit`` never blocks: it queues the
+events and returns a future the committer thread resolves, so an event loop can run the
+commands itself and leave only the writing to one other thread (two threads share the GIL
+instead of a pool of them).
 
 All-or-nothing stays per command: if a shared transaction is refused (a conflicting version,
 i.e. ``IntegrityError``), the batch is written again in halves, down to single commands where
@@ -19,6 +24,7 @@ from __future__ import annotations
 import threading
 from collections import deque
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from typing import Any
 
 from eventsourcing.application import ProcessingEvent
@@ -32,18 +38,11 @@ MAX_BATCH = 200  # events per shared transaction: bounds the lock hold and a ret
 class _Pending:
     """One command's events, waiting for their commit."""
 
-    __slots__ = ("error", "events", "lead", "recordings", "wake")
+    __slots__ = ("events", "future")
 
     def __init__(self, events: Sequence[Any]) -> None:
         self.events = list(events)
-        self.recordings: list[Any] | None = None
-        self.error: BaseException | None = None
-        self.lead = False
-        self.wake = threading.Event()
-
-    @property
-    def done(self) -> bool:
-        return self.recordings is not None or self.error is not None
+        self.future: Future[list[Any]] = Future()
 
 
 class GroupCommit:
@@ -53,48 +52,86 @@ class GroupCommit:
         self._record = record
         self._max_batch = max_batch
         self._lock = threading.Lock()
+        self._wanted = threading.Condition(self._lock)
         self._queue: deque[_Pending] = deque()
-        self._busy = False
+        self._busy = False  # someone is writing; the queue is empty whenever this is False
+        self._handed = False  # ... and that someone is the committer thread
+        self._closed = False
+        self._committer: threading.Thread | None = None
         self.batches = 0  # transactions written (for tests and the bench)
         self.saves = 0  # saves served
 
     def save(self, *aggregates: Any) -> list[Any]:
         """Store the aggregates' pending events; returns their recordings, as
         ``Application.save`` does, or raises what storing them alone would have raised."""
-        events = [e for a in aggregates for e in a.collect_events()]
-        pending = _Pending(events)
+        pending = _Pending([e for a in aggregates for e in a.collect_events()])
+        with self._lock:
+            self._queue.append(pending)
+            lead = not self._busy
+            self._busy = True
+        if lead:
+            self._commit_own()
+        return pending.future.result()
+
+    def submit(self, *aggregates: Any) -> Future[list[Any]]:
+        """Queue the aggregates' pending events for the committer thread; the future holds
+        what ``save`` would have returned or raised."""
+        pending = _Pending([e for a in aggregates for e in a.collect_events()])
         with self._lock:
             self._queue.append(pending)
             if not self._busy:
                 self._busy = True
-                pending.lead = True
-        while not pending.lead and not pending.done:
-            pending.wake.wait()
-            pending.wake.clear()
-        if not pending.done:
-            self._lead()
-        if pending.error is not None:
-            raise pending.error
-        assert pending.recordings is not None
-        return pending.recordings
+                self._hand_over()
+        return pending.future
 
-    def _lead(self) -> None:
-        """Write what is queued, then pass the lead to the first caller still waiting."""
+    def close(self) -> None:
+        """Stop the committer thread once what is queued is written."""
+        with self._lock:
+            self._closed = True
+            self._wanted.notify()
+            committer = self._committer
+        if committer is not None:
+            committer.join(10)
+
+    def _commit_own(self) -> None:
+        """The caller found nobody writing: its own save is first in the queue; write it and
+        anything that joined it, then hand what queued meanwhile to the committer thread."""
         with self._lock:
             batch = self._take()
         try:
             self._commit(batch)
         finally:
             with self._lock:
-                successor = self._queue[0] if self._queue else None
-                if successor is None:
-                    self._busy = False
+                if self._queue:
+                    self._hand_over()
                 else:
-                    successor.lead = True
-            for item in batch:
-                item.wake.set()
-            if successor is not None:
-                successor.wake.set()
+                    self._busy = False
+
+    def _hand_over(self) -> None:
+        """(Lock held.) The committer thread takes the lead."""
+        self._handed = True
+        if self._committer is None:
+            self._committer = threading.Thread(
+                target=self._serve, name="xinfang-group-commit", daemon=True
+            )
+            self._committer.start()
+        self._wanted.notify()
+
+    def _serve(self) -> None:
+        while True:
+            with self._lock:
+                while not self._handed and not self._closed:
+                    self._wanted.wait()
+                if not self._handed:
+                    self._committer = None
+                    return
+                batch = self._take()
+            try:
+                self._commit(batch)
+            finally:
+                with self._lock:
+                    if not self._queue:
+                        self._busy = self._handed = False
 
     def _take(self) -> list[_Pending]:
         batch: list[_Pending] = []
@@ -112,7 +149,7 @@ class GroupCommit:
             recordings = self._write([e for item in batch for e in item.events])
         except IntegrityError as refused:
             if len(batch) == 1:
-                batch[0].error = refused
+                batch[0].future.set_exception(refused)
                 return
             # Find who conflicted by halving: the halves without a conflict commit whole, so
             # one stale command among n costs about 2·log2(n) transactions, not n.
@@ -123,11 +160,11 @@ class GroupCommit:
             return
         except BaseException as error:
             for item in batch:
-                item.error = error
+                item.future.set_exception(error)
             return
         by_event = {id(r.domain_event): r for r in recordings}
         for item in batch:
-            item.recordings = [by_event[id(e)] for e in item.events if id(e) in by_event]
+            item.future.set_result([by_event[id(e)] for e in item.events if id(e) in by_event])
 
     def _write(self, events: list[Any]) -> list[Any]:
         processing: ProcessingEvent[Any] = ProcessingEvent()

@@ -2,14 +2,15 @@
 
 Thin on purpose: parse the body, take the caller from the token, call ``CaseService``, build the
 view. Who may do what, and when, is decided by the domain (``domain.access``, the aggregate).
-Endpoints are plain ``def``: the event store library is synchronous, so they run in the
-server's thread pool.
+The acts are ``async``: their rules run on the event loop and only the store's I/O leaves it
+(``gateways.http.commands``). Registration and the reads are plain ``def`` and run in the
+server's thread pool, since they read the store more than once.
 """
 
 # No ``from __future__ import annotations`` here: the act routes are made in a loop and FastAPI
 # must see each body model as a real class, not a name to look up in this module.
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -18,6 +19,7 @@ from fastapi.responses import JSONResponse
 
 from domain.application import ACTS, Registration
 from domain.errors import not_found
+from gateways.http import commands
 from gateways.http.deps import AsOf, Caller, Service, today_of
 from gateways.http.errors import error_responses
 from gateways.http.schemas import ACTION_BODIES, CaseView, Command, EventView, RegisterPetition
@@ -138,29 +140,29 @@ def get_history(
 
 
 # ------------------------------------------------------------------ acts
-def _act_route(action: str, model: type[Command]) -> Callable[..., JSONResponse]:
+def _act_route(action: str, model: type[Command]) -> Callable[..., Awaitable[JSONResponse]]:
     optional = all(not f.is_required() for f in model.model_fields.values())
 
     if optional:
 
-        def act_without_body(
+        async def act_without_body(
             case_id: CaseId,
             actor: Caller,
             service: Service,
             body: Annotated[model | None, Body()] = None,  # type: ignore[valid-type]
         ) -> JSONResponse:
-            return _perform(service, case_id, actor, action, body or model())
+            return await _perform(service, case_id, actor, action, body or model())
 
-        endpoint: Callable[..., JSONResponse] = act_without_body
+        endpoint: Callable[..., Awaitable[JSONResponse]] = act_without_body
     else:
 
-        def act_with_body(
+        async def act_with_body(
             case_id: CaseId,
             body: model,  # type: ignore[valid-type]
             actor: Caller,
             service: Service,
         ) -> JSONResponse:
-            return _perform(service, case_id, actor, action, body)
+            return await _perform(service, case_id, actor, action, body)
 
         endpoint = act_with_body
     endpoint.__name__ = f"act_{action.replace('-', '_')}"
@@ -168,9 +170,11 @@ def _act_route(action: str, model: type[Command]) -> Callable[..., JSONResponse]
     return endpoint
 
 
-def _perform(service: Any, case_id: UUID, actor: Any, action: str, body: Command) -> JSONResponse:
-    case, position = service.perform(
-        case_id, actor, action, occurred_at=body.occurred_at, **body.params()
+async def _perform(
+    service: Any, case_id: UUID, actor: Any, action: str, body: Command
+) -> JSONResponse:
+    case, position = await commands.perform(
+        service, case_id, actor, action, body.occurred_at, body.params()
     )
     view = case_view(case, actor, service.directory, service.rules, today_of(service))
     view["position"] = position
