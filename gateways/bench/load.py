@@ -47,6 +47,8 @@ class Results:
     errors: collections.Counter[str] = field(default_factory=collections.Counter)
     late_starts: int = 0  # open loop: commands that could not even start on time
     unfinished: int = 0  # open loop: commands with no answer 30 s after the load stopped
+    mix_fallbacks: int = 0  # open loop: step slots that found no case ready and registered
+    window_end: float | None = None  # open loop: the measured window's end, after priming
     finished: list[float] = field(default_factory=list)  # when each counted command ended
 
     def record(self, action: str, seconds: float) -> None:
@@ -176,12 +178,20 @@ async def closed_loop(
 
 
 async def open_loop(config: LoadConfig, results: Results, measure_from: float, end: float) -> None:
-    """Commands due every 1/rate seconds; a due command takes the next step of a case that is
-    ready for one, or registers a new case when none is."""
+    """Commands due every 1/rate seconds in a fixed mix: every ``len(STEPS) + 1``-th a new
+    registration, the rest the next step of a case ready for one.
+
+    The mix must not depend on how the server keeps up. Taking "a ready case, else register"
+    did: a server falling behind has no case ready, so the load turned into registrations, the
+    dearest command, and fell further behind (at 80% of its closed-loop rate a server never
+    caught up). So the open cases a live system has at any moment are registered first (not
+    measured), and a step slot finding no case ready registers one only then, counted as a
+    ``mix_fallback``."""
     ready: collections.deque[tuple[str, int]] = collections.deque()
     pool: asyncio.Queue[Connection] = asyncio.Queue()
     for _ in range(config.max_in_flight):
         pool.put_nowait(Connection(config))
+    await _register_open_cases(config, pool, ready, results)
     tasks: set[asyncio.Task[None]] = set()
 
     async def one(case_id: str | None, step: int, due: float) -> None:
@@ -195,6 +205,10 @@ async def open_loop(config: LoadConfig, results: Results, measure_from: float, e
 
     interval = 1.0 / config.rate
     start = time.perf_counter()
+    # The measured window starts ``warmup`` after the schedule does, whatever priming took.
+    shift = start - (measure_from - config.warmup)
+    measure_from += shift
+    end += shift
     n = 0
     while True:
         due = start + n * interval
@@ -205,11 +219,17 @@ async def open_loop(config: LoadConfig, results: Results, measure_from: float, e
             await asyncio.sleep(delay)
         elif delay < -0.005:
             results.late_starts += 1
-        case_id, step = ready.popleft() if ready else (None, -1)
+        case_id, step = None, -1
+        if n % (len(STEPS) + 1):
+            if ready:
+                case_id, step = ready.popleft()
+            else:
+                results.mix_fallbacks += 1
         task = asyncio.create_task(one(case_id, step, due))
         tasks.add(task)
         task.add_done_callback(tasks.discard)
         n += 1
+    results.window_end = end
     if tasks:
         _, pending = await asyncio.wait(tasks, timeout=30)
         # Still unanswered half a minute after the load stopped: counted apart, not waited for.
@@ -220,6 +240,32 @@ async def open_loop(config: LoadConfig, results: Results, measure_from: float, e
         pool.get_nowait().close()
 
 
+async def _register_open_cases(
+    config: LoadConfig,
+    pool: asyncio.Queue[Connection],
+    ready: collections.deque[tuple[str, int]],
+    results: Results,
+) -> None:
+    """Register twice as many cases as may be in flight, 32 at a time (not measured)."""
+    wanted = 2 * config.max_in_flight
+
+    async def register_some(conn: Connection, count: int) -> None:
+        for _ in range(count):
+            case_id = await command(conn, None, -1, results, 0.0, False)
+            if case_id is not None:
+                ready.append((case_id, 0))
+
+    lanes = min(32, config.max_in_flight)
+    conns = [pool.get_nowait() for _ in range(lanes)]
+    try:
+        await asyncio.gather(
+            *(register_some(c, wanted // lanes + (i < wanted % lanes)) for i, c in enumerate(conns))
+        )
+    finally:
+        for conn in conns:
+            pool.put_nowait(conn)
+
+
 async def run(config: LoadConfig) -> dict[str, Any]:
     results = Results()
     cpu_started = time.process_time()
@@ -228,6 +274,8 @@ async def run(config: LoadConfig) -> dict[str, Any]:
     end = measure_from + config.duration
     if config.rate > 0:
         await open_loop(config, results, measure_from, end)
+        end = results.window_end or end
+        measure_from = end - config.duration
     else:
         await closed_loop(config, results, measure_from, end)
     elapsed = min(time.perf_counter(), end) - measure_from
@@ -253,6 +301,7 @@ async def run(config: LoadConfig) -> dict[str, Any]:
         figures["offered_per_s"] = config.rate
         figures["late_starts"] = results.late_starts
         figures["unfinished"] = results.unfinished
+        figures["mix_fallbacks"] = results.mix_fallbacks
     return figures
 
 

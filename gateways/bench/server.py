@@ -52,6 +52,7 @@ def server_environment(settings: Settings) -> dict[str, str]:
     # Production on PostgreSQL runs projections as worker processes, not in the API server.
     env["XINFANG_IN_PROCESS_PROJECTIONS"] = "false"
     env["XINFANG_LOG_LEVEL"] = "warning"
+    env["XINFANG_AGGREGATE_CACHE"] = str(settings.aggregate_cache)
     if settings.cipher_key:
         env["XINFANG_CIPHER_KEY"] = settings.cipher_key
     return env
