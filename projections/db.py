@@ -127,7 +127,8 @@ class ViewDatabase:
         by row made PostgreSQL, not the projection, the slower half of it. Building an index once
         over the loaded table is several times cheaper. Primary keys stay: upserts need them.
         Should the process die in between, the projection's ``create`` (run whenever a runner
-        starts) makes the missing indexes again from its DDL.
+        starts) makes the missing indexes again from its DDL. Once loaded, the tables are
+        vacuumed and analysed.
         """
         if self._pool is None or not tables:
             yield
@@ -150,6 +151,20 @@ class ViewDatabase:
                     cur.execute(
                         definition.replace("CREATE INDEX ", "CREATE INDEX IF NOT EXISTS ", 1)
                     )
+        self._vacuum(tables)
+
+    def _vacuum(self, tables: Sequence[str]) -> None:
+        """Statistics and the visibility map for freshly loaded tables. Until autovacuum comes
+        by, the planner would plan on the emptied tables' statistics and an index-only scan
+        would still visit every heap page."""
+        assert self._pool is not None
+        with self._pool.connection() as conn:
+            conn.autocommit = True  # VACUUM cannot run inside a transaction block
+            try:
+                for table in tables:
+                    conn.execute(f'VACUUM (ANALYZE) "{table}"')
+            finally:
+                conn.autocommit = False
 
     @contextmanager
     def write_behind(self, enabled: bool = True) -> Iterator[WriteBehind | None]:

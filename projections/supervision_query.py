@@ -67,10 +67,10 @@ def rollup(
 ) -> dict[str, Any]:
     """The roll-up of area ``prefix``: now (judged on ``today``) or as of the instant ``as_of``.
 
-    As of T, ``method="checkpoint"`` starts from the monthly checkpoint of the counters just
-    before T and adds what changed between (at most a month of changes, for areas down to
-    townships); ``"scan"`` counts the versions valid at T directly (villages, or before the
-    first checkpoint). Both give the same figures."""
+    As of T, ``method="checkpoint"`` starts from the monthly checkpoint of the counters nearest
+    to T and counts what changed between (at most half a month of changes, for areas down to
+    townships); ``"scan"`` counts the versions valid at T directly (villages, or when there is
+    no checkpoint yet). Both give the same figures."""
     prefix = check_prefix(prefix)
     scope.check_covers(prefix)
     area = _AreaQuery(scope, prefix, _child_length(prefix))
@@ -87,13 +87,17 @@ def rollup(
             at = micros(as_of)
             snap = None
             if method == "checkpoint" and len(prefix) < snapshots.MAX_LEVEL:
-                snap = snapshots.latest_before(cur, at)
+                snap = snapshots.nearest(cur, at)
             if snap is None:
                 areas = area.versions(cur, day, VALID_AT, [at, at])
             else:
+                # From C to T: add what began and take away what ended between them (the other
+                # way round when C is after T).
                 areas = area.counters(cur, day, snap)
-                _merge(areas, area.versions(cur, day, BEGUN_BETWEEN, [snap, at, at]), +1)
-                _merge(areas, area.versions(cur, day, ENDED_BETWEEN, [snap, snap, at]), -1)
+                lo, hi = min(snap, at), max(snap, at)
+                sign = 1 if snap <= at else -1
+                _merge(areas, area.versions(cur, day, BEGUN_BETWEEN, [lo, hi, hi]), sign)
+                _merge(areas, area.versions(cur, day, ENDED_BETWEEN, [lo, lo, hi]), -sign)
         leaders = _leader_cases(cur, scope, prefix, day, as_of)
         recommendations = recommendations_section(cur, scope, prefix, day, as_of, directory)
     total = areas.pop(prefix, _Area())

@@ -1,9 +1,11 @@
-"""Monthly checkpoints of the roll-up counters, so "as of T" reads at most a month of changes.
+"""Monthly checkpoints of the roll-up counters, so "as of T" reads at most half a month of changes.
 
 At the first event recorded after a month starts (China time), the counters of every area down
 to townships (prefix lengths 2-9, all the counters there are) are copied as they stand: that is the roll-up as of the
-month's first instant C. As of any T, the roll-up is the checkpoint C just before T, plus the
-versions begun in (C, T] and still valid at T, minus those valid at C that ended in (C, T].
+month's first instant C. As of any T, the roll-up is the checkpoint C nearest to T: when C is
+before T, plus the versions begun in (C, T] and still valid at T, minus those valid at C that
+ended in (C, T]; when C is after T, the same the other way round. A month-end report (as of
+the last instant of a month) reads the next month's checkpoint and next to nothing else.
 An event recorded late (at or before a checkpoint already taken) adds its change to those
 checkpoints too, so they stay exact whatever the arrival order.
 """
@@ -87,8 +89,14 @@ def take(cur: Cursor, snap: int, columns: dict[str, tuple[str, ...]]) -> None:
         )
 
 
-def latest_before(cur: Cursor, at: int) -> int | None:
-    """The checkpoint to start from for an as-of at ``at``, if any."""
-    cur.execute("SELECT max(snap) AS snap FROM v_sup_snaps WHERE snap <= %s", (at,))
-    row = cur.fetchone()
-    return int(row["snap"]) if row and row["snap"] is not None else None
+def nearest(cur: Cursor, at: int) -> int | None:
+    """The checkpoint to start from for an as-of at ``at``: the one closest in time, before or
+    after (the fewer changes lie between, the less to count), if there is any."""
+    cur.execute(
+        "SELECT (SELECT max(snap) FROM v_sup_snaps WHERE snap <= %s) AS before, "
+        "(SELECT min(snap) FROM v_sup_snaps WHERE snap > %s) AS after",
+        (at, at),
+    )
+    row = cur.fetchone() or {}
+    near = [int(row[k]) for k in ("before", "after") if row.get(k) is not None]
+    return min(near, key=lambda snap: abs(snap - at)) if near else None

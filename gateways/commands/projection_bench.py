@@ -190,6 +190,8 @@ def measure(settings: Settings, name: str, n_cases: int, queries: int = 200) -> 
             for label, as_of in (
                 ("rollup_city_as_of_last_month_end", month_start - timedelta(microseconds=1)),
                 ("rollup_city_as_of_mid_history", datetime(2025, 6, 30, 16, 0, tzinfo=UTC)),
+                # Half a month from either checkpoint: the most changes an as-of counts.
+                ("rollup_city_as_of_mid_month", datetime(2025, 6, 15, 16, 0, tzinfo=UTC)),
             ):
                 past = _timed(
                     lambda at=as_of: rollup(db, city, CITY, directory, as_of=at),

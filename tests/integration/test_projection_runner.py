@@ -255,6 +255,14 @@ def test_a_rebuild_builds_again_every_index_it_dropped_to_load(
     assert db.query(listed) == before
     assert min(seen_during) < len(before)  # they were gone while the rows were loaded
     assert dump(db) == clean_build(runner(world, db))
+    # ... and the loaded tables were vacuumed and analysed, for the first query's plan
+    loaded = sorted({t for p in live.projections for t in getattr(p, "tables", ())})
+    stats = db.query(
+        "SELECT relname FROM pg_stat_user_tables WHERE relname = ANY(%s)"
+        " AND last_vacuum IS NOT NULL AND last_analyze IS NOT NULL ORDER BY 1",
+        [loaded],
+    )
+    assert loaded and [r["relname"] for r in stats] == loaded
 
 
 def test_caches_past_their_limit_forget_old_cases_and_the_rows_stay_right(
