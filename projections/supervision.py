@@ -64,7 +64,10 @@ CREATE TABLE IF NOT EXISTS v_sup_versions (
 CREATE INDEX IF NOT EXISTS v_sup_versions_area ON v_sup_versions (division_code);
 CREATE INDEX IF NOT EXISTS v_sup_versions_from ON v_sup_versions (valid_from);
 CREATE INDEX IF NOT EXISTS v_sup_versions_to ON v_sup_versions (valid_to);
-CREATE INDEX IF NOT EXISTS v_sup_versions_leader ON v_sup_versions (division_code, valid_from)
+DROP INDEX IF EXISTS v_sup_versions_leader;
+CREATE INDEX IF NOT EXISTS v_sup_versions_leader_at ON v_sup_versions
+    (division_code, valid_from, valid_to, is_open, accused_unit_id, registered_on, case_id,
+     from_version)
     WHERE leader_owned = 1;
 CREATE INDEX IF NOT EXISTS v_sup_versions_leader_now
     ON v_sup_versions (division_code, is_open, registered_on, case_id, from_version, accused_unit_id)
