@@ -10,7 +10,7 @@ from psycopg.conninfo import make_conninfo
 
 from domain.application import CaseService, Clock
 from gateways.settings import Settings
-from gateways.store import eventsourcing_env, postgres_params, schema_lock
+from gateways.store import eventsourcing_env, latest_versions, postgres_params, schema_lock
 from projections.db import ViewDatabase, views_path
 
 
@@ -29,13 +29,18 @@ def pepper(settings: Settings) -> bytes:
 
 def build_service(settings: Settings, clock: Clock | None = None) -> CaseService:
     with schema_lock(settings):
-        return CaseService(
+        service = CaseService(
             eventsourcing_env(settings),
             clock=clock or SystemClock(),
             rules=settings.rules(),
             pepper=pepper(settings),
             command_cache_size=settings.aggregate_cache,
         )
+    if settings.uses_postgres:
+        # Several processes write to one PostgreSQL store: check versions before a shared
+        # write, so a stale cached case costs its own command a retry, not the whole batch.
+        service.commits.versions = latest_versions(service.recorder)
+    return service
 
 
 def build_view_database(settings: Settings) -> ViewDatabase:

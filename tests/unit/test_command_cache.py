@@ -3,6 +3,8 @@ workers do, and each acts on a case the other changed since it last looked."""
 
 from __future__ import annotations
 
+from uuid import uuid4
+
 import pytest
 
 from domain.errors import DomainError
@@ -71,3 +73,18 @@ def test_a_case_taken_from_the_cache_is_a_private_copy(world: World) -> None:
     assert again is not None
     assert again.receipts[-1]["unit_id"] == TOWN_1
     assert again.extensions == []
+
+
+def test_on_postgresql_the_group_commit_knows_the_last_version_of_each_case(
+    world: World, store_settings: Settings
+) -> None:
+    """What lets a stale save be refused before a shared write (domain.group_commit)."""
+    versions = world.service.commits.versions
+    if not store_settings.uses_postgres:
+        assert versions is None  # one process writes a SQLite file: nothing to check
+        return
+    assert versions is not None
+    case_id = world.transferred(to=TOWN_1, day=1)
+    unknown = uuid4()
+
+    assert versions([case_id, unknown]) == {case_id: world.case(case_id).version}

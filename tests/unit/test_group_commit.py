@@ -212,3 +212,43 @@ def test_a_blocking_save_behind_submitted_ones_is_served_and_a_conflict_reaches_
     commits.close()
     # closed: the committer thread has stopped, and a blocking save still works on its own
     assert len(commits.save(Counter())) == 1
+
+
+def latest(store: HeldStore) -> Any:
+    def versions(ids: Any) -> dict[Any, int]:
+        found = {}
+        for i in ids:
+            last = store.app.recorder.select_events(i, desc=True, limit=1)
+            if last:
+                found[i] = last[0].originator_version
+        return found
+
+    return versions
+
+
+def test_with_versions_known_a_stale_save_is_refused_before_the_write_and_the_rest_share_it() -> (
+    None
+):
+    store = HeldStore()
+    commits = GroupCommit(store.record, versions=latest(store))
+    first = Counter()
+    store.app.save(first)
+    stale = store.app.repository.get(first.id)
+    first.add()
+    store.app.save(first)  # another worker moved the case on
+    store.transactions.clear()
+    stale.add()
+    twin_a, twin_b = store.app.repository.get(first.id), store.app.repository.get(first.id)
+    twin_a.add()
+    twin_b.add()  # the same new version twice in one batch: the first of them wins
+    others = [Counter(), Counter()]
+    releaser = threading.Timer(0.3, store.release.set)
+    releaser.start()
+
+    results = save_in_threads(commits, [others[0], stale, twin_a, twin_b, others[1]])
+
+    assert [i for i, r in enumerate(results) if isinstance(r, IntegrityError)] == [1, 3]
+    assert store.transactions == [1, 2]  # the leader; then twin_a and others[1], no halving
+    assert commits.refused_early == 2
+    assert store.app.repository.get(first.id).count == 2
+    assert all(c.id in store.app.repository for c in others)
