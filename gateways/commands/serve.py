@@ -166,7 +166,7 @@ def _run_uvicorn(settings: Settings, service: CaseService) -> None:
         "log_level": settings.log_level,
     }
     if settings.workers <= 1:
-        uvicorn.run(create_app(settings, service=service), **options)
+        uvicorn.run(create_app(settings, service=service, server_heap=True), **options)
         return
     # Several workers: each process builds its own app (and service) from the environment.
     sys.stdout.flush()

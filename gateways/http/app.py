@@ -21,6 +21,7 @@ import gateways.http.routes.audit as audit
 import gateways.http.routes.figures as figures
 import gateways.http.routes.recommendations as recommendations
 from domain.application import CaseService, Clock
+from gateways.http import heap
 from gateways.http.errors import install_error_handlers
 from gateways.http.routes import chain, ledger, petitions, supervision, tracking, units, warnings
 from gateways.settings import Settings
@@ -86,14 +87,22 @@ def create_app(
     settings: Settings | None = None,
     service: CaseService | None = None,
     clock: Clock | None = None,
+    *,
+    server_heap: bool | None = None,
 ) -> FastAPI:
+    """The app. ``server_heap`` (by default: when the app builds its own service, as each
+    uvicorn worker does) sets the garbage collector for a long-running server
+    (``gateways.http.heap``)."""
     settings = settings or Settings.from_env()
     owned = service is None
+    tune_heap = owned if server_heap is None else server_heap
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if owned:
             app.state.service = build_service(settings, clock=clock)
+        if tune_heap:
+            heap.settle()
         try:
             yield
         finally:
