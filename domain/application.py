@@ -50,7 +50,7 @@ from domain.index import (
     serial_index_id,
 )
 from domain.petition import Petition
-from domain.steps import CatchUp, Load, Save, Step, Steps
+from domain.steps import CatchUp, Driver, Load, Save, Step, Steps
 from domain.units import UNIT_EVENT_TYPES, Directory, Tier, Unit, UnitRecord, tier_of_code
 
 SAVE_ATTEMPTS = 5
@@ -468,18 +468,13 @@ class CaseService(Application[UUID]):
 
     def run(self, steps: Steps[T]) -> T:
         """Drive a command's steps to its result, doing each step's I/O by blocking."""
-        reply: Any = None
-        error: Exception | None = None
-        while True:
+        driver = Driver(steps)
+        while (step := driver.next()) is not None:
             try:
-                step = steps.send(reply) if error is None else steps.throw(error)
-            except StopIteration as done:
-                return done.value  # type: ignore[no-any-return]
-            reply, error = None, None
-            try:
-                reply = self.step(step)
+                driver.answer(self.step(step))
             except Exception as failed:
-                error = failed
+                driver.fail(failed)
+        return driver.result
 
     def step(self, step: Step) -> Any:
         """One step's I/O, blocking."""

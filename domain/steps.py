@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Generator
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar, cast
 from uuid import UUID
 
 T = TypeVar("T")
@@ -41,3 +41,37 @@ class Save:
 
 Step = Load | CatchUp | Save
 Steps = Generator[Step, Any, T]
+
+
+class Driver(Generic[T]):
+    """Walks a command's steps: hands each step out, takes back what it answered or raised,
+    and keeps the command's result once it is done. The waiting is the caller's."""
+
+    def __init__(self, steps: Steps[T]) -> None:
+        self._steps = steps
+        self._reply: Any = None
+        self._error: Exception | None = None
+        self._result: T | None = None
+
+    def next(self) -> Step | None:
+        """The next step, or None when the command is done (or raises what it raised)."""
+        try:
+            if self._error is None:
+                step = self._steps.send(self._reply)
+            else:
+                step = self._steps.throw(self._error)
+        except StopIteration as done:
+            self._result = done.value
+            return None
+        self._reply, self._error = None, None
+        return step
+
+    def answer(self, reply: Any) -> None:
+        self._reply = reply
+
+    def fail(self, error: Exception) -> None:
+        self._error = error
+
+    @property
+    def result(self) -> T:
+        return cast(T, self._result)

@@ -20,7 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from domain.acts import Actor
 from domain.application import CaseService
 from domain.petition import Petition
-from domain.steps import Save, Steps
+from domain.steps import Driver, Save, Steps
 
 T = TypeVar("T")
 
@@ -39,18 +39,13 @@ async def perform(
 
 async def drive(service: CaseService, steps: Steps[T]) -> T:
     """Drive a command's steps (``domain.steps``) to its result."""
-    reply: Any = None
-    error: Exception | None = None
-    while True:
-        try:
-            step = steps.send(reply) if error is None else steps.throw(error)
-        except StopIteration as done:
-            return done.value  # type: ignore[no-any-return]
-        reply, error = None, None
+    driver = Driver(steps)
+    while (step := driver.next()) is not None:
         try:
             if isinstance(step, Save):
-                reply = await asyncio.wrap_future(service.commits.submit(step.case))
+                driver.answer(await asyncio.wrap_future(service.commits.submit(step.case)))
             else:
-                reply = await run_in_threadpool(service.step, step)
+                driver.answer(await run_in_threadpool(service.step, step))
         except Exception as failed:
-            error = failed
+            driver.fail(failed)
+    return driver.result
