@@ -7,10 +7,11 @@ both cases the caller catches the cached state up with the events recorded since
 usually one event to decode) and decides again.
 
 Entries are kept pickled. Each take is a private copy, so a failed command cannot corrupt what
-the next one reads; and ten thousand cases as bytes are nothing for the cyclic garbage
-collector to walk, where as objects (some thirty containers each) they made every full
-collection of an API worker walk a third of a million more, 100-200 ms with the worker stopped.
-Unpickling costs about what the copy it replaces did.
+the next one reads; and cases as bytes are nothing for the cyclic garbage collector to walk,
+where as objects (an answered case holds a dozen containers it tracks) ten thousand of them
+were walked again by every full collection of an API worker, each of which stopped it for
+100-200 ms (see ``gateways.http.heap``). Unpickling costs about what the copy it replaces did
+(20 against 16 µs a case); pickling at ``put`` adds 24 µs.
 """
 
 from __future__ import annotations
