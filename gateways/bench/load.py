@@ -48,7 +48,6 @@ class Results:
     late_starts: int = 0  # open loop: commands that could not even start on time
     unfinished: int = 0  # open loop: commands with no answer 30 s after the load stopped
     mix_fallbacks: int = 0  # open loop: step slots that found no case ready and registered
-    window_end: float | None = None  # open loop: the measured window's end, after priming
     finished: list[float] = field(default_factory=list)  # when each counted command ended
 
     def record(self, action: str, seconds: float) -> None:
@@ -177,7 +176,7 @@ async def closed_loop(
     await asyncio.gather(*(worker() for _ in range(config.connections)))
 
 
-async def open_loop(config: LoadConfig, results: Results, measure_from: float, end: float) -> None:
+async def open_loop(config: LoadConfig, results: Results, measure_from: float, end: float) -> float:
     """Commands due every 1/rate seconds in a fixed mix: every ``len(STEPS) + 1``-th a new
     registration, the rest the next step of a case ready for one.
 
@@ -186,7 +185,8 @@ async def open_loop(config: LoadConfig, results: Results, measure_from: float, e
     dearest command, and fell further behind (at 80% of its closed-loop rate a server never
     caught up). So the open cases a live system has at any moment are registered first (not
     measured), and a step slot finding no case ready registers one only then, counted as a
-    ``mix_fallback``."""
+    ``mix_fallback``. Returns when the measured window ended (it starts ``warmup`` after the
+    schedule, so it moves by however long the registering took)."""
     ready: collections.deque[tuple[str, int]] = collections.deque()
     pool: asyncio.Queue[Connection] = asyncio.Queue()
     for _ in range(config.max_in_flight):
@@ -229,7 +229,6 @@ async def open_loop(config: LoadConfig, results: Results, measure_from: float, e
         tasks.add(task)
         task.add_done_callback(tasks.discard)
         n += 1
-    results.window_end = end
     if tasks:
         _, pending = await asyncio.wait(tasks, timeout=30)
         # Still unanswered half a minute after the load stopped: counted apart, not waited for.
@@ -238,6 +237,7 @@ async def open_loop(config: LoadConfig, results: Results, measure_from: float, e
             task.cancel()
     while not pool.empty():
         pool.get_nowait().close()
+    return end
 
 
 async def _register_open_cases(
@@ -273,8 +273,7 @@ async def run(config: LoadConfig) -> dict[str, Any]:
     measure_from = started + config.warmup
     end = measure_from + config.duration
     if config.rate > 0:
-        await open_loop(config, results, measure_from, end)
-        end = results.window_end or end
+        end = await open_loop(config, results, measure_from, end)
         measure_from = end - config.duration
     else:
         await closed_loop(config, results, measure_from, end)
