@@ -13,7 +13,7 @@ import secrets
 import string
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, ClassVar, Protocol, TypeVar
@@ -161,6 +161,7 @@ class CaseService(Application[UUID]):
         self._cache: CommandCache[Petition] = CommandCache(command_cache_size)
         # Concurrent commands share transactions (see domain.group_commit for why).
         self.commits = GroupCommit(self._record)
+        self.bulk_histories: Callable[[Mapping[UUID, int]], dict[UUID, list[Any]]] | None = None
         self._directory = Directory()
         self._directory_position = 0
         self._directory_lock = threading.Lock()
@@ -191,6 +192,16 @@ class CaseService(Application[UUID]):
             recordings = self._record(processing)
         self._notify(recordings)
         return recordings
+
+    def histories(self, wanted: Mapping[UUID, int]) -> dict[UUID, list[Any]]:
+        """The domain events of many aggregates, each up to a version, for the projection
+        runner's reloads. One query for all where the store offers it (``bulk_histories``,
+        set by the composition root for PostgreSQL); otherwise one read each."""
+        if self.bulk_histories is not None:
+            to_domain = self.mapper.to_domain_event
+            stored = self.bulk_histories(wanted)
+            return {i: [to_domain(s) for s in rows] for i, rows in stored.items()}
+        return {i: list(self.events.get(i, lte=upto)) for i, upto in wanted.items()}
 
     def upstream_position(self, source: str) -> int | None:
         """How far ``source`` has been consumed, as recorded with the events it produced."""

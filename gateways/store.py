@@ -7,7 +7,7 @@ CREATE TABLE ("tuple concurrently updated").
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -15,6 +15,7 @@ from urllib.parse import unquote, urlparse
 from uuid import UUID
 
 import psycopg
+from eventsourcing.persistence import StoredEvent
 from psycopg.sql import SQL, Identifier
 
 from gateways.settings import Settings
@@ -109,3 +110,39 @@ def latest_versions(recorder: Any) -> Callable[[Collection[UUID]], dict[UUID, in
         }
 
     return versions
+
+
+def stored_histories(recorder: Any) -> Callable[[Mapping[UUID, int]], dict[UUID, list[Any]]]:
+    """For the projection runner's case memory (``projections.case_memory``): the stored events
+    of many aggregates up to a version each, in one query on the library's events table (read
+    only). Reloading evicted cases one query each capped a large rebuild at a few thousand
+    events a second; one query per batch of notifications costs a fraction of a millisecond a
+    case."""
+    datastore = recorder.datastore
+    statement = SQL(
+        "SELECT e.originator_id, e.originator_version, e.topic, e.state"
+        " FROM {}.{} e JOIN unnest(%s, %s::int[]) AS w(id, upto) ON e.originator_id = w.id"
+        " WHERE e.originator_version <= w.upto ORDER BY e.originator_id, e.originator_version"
+    ).format(Identifier(datastore.schema), Identifier(recorder.events_table_name))
+    as_text = datastore.originator_id_type == "text"
+
+    def histories(wanted: Mapping[UUID, int]) -> dict[UUID, list[Any]]:
+        ids = [str(i) for i in wanted] if as_text else list(wanted)
+        found: dict[UUID, list[Any]] = {}
+        if not ids:
+            return found
+        with datastore.get_connection() as conn, conn.cursor() as cur:
+            cur.execute(statement, (ids, list(wanted.values())), prepare=True)
+            for row in cur.fetchall():
+                key = UUID(str(row["originator_id"])) if as_text else row["originator_id"]
+                found.setdefault(key, []).append(
+                    StoredEvent(
+                        originator_id=key,
+                        originator_version=row["originator_version"],
+                        topic=row["topic"],
+                        state=bytes(row["state"]),
+                    )
+                )
+        return found
+
+    return histories

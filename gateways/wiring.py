@@ -10,7 +10,13 @@ from psycopg.conninfo import make_conninfo
 
 from domain.application import CaseService, Clock
 from gateways.settings import Settings
-from gateways.store import eventsourcing_env, latest_versions, postgres_params, schema_lock
+from gateways.store import (
+    eventsourcing_env,
+    latest_versions,
+    postgres_params,
+    schema_lock,
+    stored_histories,
+)
 from projections.db import ViewDatabase, views_path
 
 
@@ -40,6 +46,8 @@ def build_service(settings: Settings, clock: Clock | None = None) -> CaseService
         # Several processes write to one PostgreSQL store: check versions before a shared
         # write, so a stale cached case costs its own command a retry, not the whole batch.
         service.commits.versions = latest_versions(service.recorder)
+        # The projection runner reloads evicted cases a batch at a time, in one query.
+        service.bulk_histories = stored_histories(service.recorder)
     return service
 
 

