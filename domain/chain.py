@@ -26,6 +26,21 @@ def event_id(originator_id: UUID | str, version: int) -> UUID:
     return uuid5(NAMESPACE_URL, f"{originator_id}:{version}")
 
 
+_NAMESPACE = NAMESPACE_URL.bytes
+
+
+def event_id_text(originator_id: UUID | str, version: int) -> str:
+    """``str(event_id(...))`` at a third of the cost (the trail writes one a case event):
+    the same SHA-1 name-based UUID (RFC 4122 §4.3), its bits set and hex laid out by hand."""
+    digest = bytearray(
+        hashlib.sha1(_NAMESPACE + f"{originator_id}:{version}".encode()).digest()[:16]
+    )
+    digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
+    digest[8] = (digest[8] & 0x3F) | 0x80  # RFC 4122 variant
+    x = digest.hex()
+    return f"{x[:8]}-{x[8:12]}-{x[12:16]}-{x[16:20]}-{x[20:]}"
+
+
 def _plain(value: Any) -> Any:
     """How ``json`` renders what it has no rule for: instants and days as ISO text, ids as
     text, enums by value. (Dicts, lists, tuples, strings and numbers it renders itself, in C:

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from domain.chain import event_id
+from domain.chain import event_id_text
 from domain.errors import invalid
 from domain.faults import FaultKind, fault_of_late
 from domain.matters import matter_label
@@ -116,7 +116,7 @@ class Area:
 
 
 def cited_event(case_id: str, version: int | None) -> list[str]:
-    return [] if version is None else [str(event_id(case_id, int(version)))]
+    return [] if version is None else [event_id_text(case_id, int(version))]
 
 
 def candidate(
@@ -292,7 +292,7 @@ def improve_policy(cur: Cursor, area: Area) -> list[Candidate]:
             to,
             None,
             grounds,
-            [str(event_id(r["case_id"], 1)) for r in cases],
+            [event_id_text(r["case_id"], 1) for r in cases],
             [r["case_id"] for r in cases],
             {},
             {

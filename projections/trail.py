@@ -30,7 +30,7 @@ from uuid import UUID
 from domain import case_events as ev
 from domain.calendar import china_date
 from domain.case_events import CaseEvent
-from domain.chain import event_id
+from domain.chain import event_id_text
 from domain.classification import Outcome
 from domain.deadlines import Deadline
 from domain.petition import Petition
@@ -119,7 +119,7 @@ class TrailProjection:
         self.memory: CaseMemory | None = None
         self._events: list[Row] = []
         self._marks: list[Row] = []
-        self._cases: dict[UUID, Row] = {}
+        self._cases: dict[UUID, Petition] = {}  # touched by the batch
         self._duties: dict[UUID, dict[DutyKey, Row]] = {}
         self._dirty_duties: dict[tuple[UUID, DutyKey], Row] = {}
         # Duties ``domain.deadlines`` no longer lists (the transfer period passing down a chain
@@ -160,11 +160,12 @@ class TrailProjection:
         actor = event.actor
         accused = case.accused_unit_id or ""
         kind = type(event).__name__
+        key = str(case_id)
         self._events.append(
             (
-                str(case_id),
+                key,
                 version,
-                str(event_id(case_id, version)),
+                event_id_text(key, version),
                 kind,
                 actor.get("official_id", ""),
                 actor.get("name", ""),
@@ -177,11 +178,11 @@ class TrailProjection:
                 accused,
             )
         )
-        self._cases[case_id] = case_row(case)
+        self._cases[case_id] = case  # its row is made once, at the flush
         self._marks_of(cur, event, case, kind)
         if kind in MARKED_ACT.values():
             self._doers[(case_id, kind)] = (actor.get("official_id", ""), actor.get("name", ""))
-        self._duties_of(cur, event, case)
+        self._duties_of(cur, event, case, key)
 
     def _marks_of(self, cur: Cursor, event: Any, case: Petition, kind: str) -> None:
         case_id = event.originator_id
@@ -235,7 +236,7 @@ class TrailProjection:
         row = cur.fetchone()
         return (row["official_id"], row["official_name"]) if row else (None, None)
 
-    def _duties_of(self, cur: Cursor, event: Any, case: Petition) -> None:
+    def _duties_of(self, cur: Cursor, event: Any, case: Petition, case_key: str) -> None:
         assert self.memory is not None
         case_id = event.originator_id
         known = self._known_duties(cur, case_id, isinstance(event, ev.Registered))
@@ -248,7 +249,7 @@ class TrailProjection:
             key: DutyKey = (d.step, d.unit_id or "", day_text(d.start) or "")
             current.add(key)
             old = known.get(key)
-            row = self._duty_row(case, d, key, old, version, actor)
+            row = self._duty_row(case, case_key, d, key, old, version, actor)
             if row != old:
                 known[key] = row
                 self._dirty_duties[(case_id, key)] = row
@@ -261,6 +262,7 @@ class TrailProjection:
     @staticmethod
     def _duty_row(
         case: Petition,
+        case_key: str,
         d: Deadline,
         key: DutyKey,
         old: Row | None,
@@ -276,7 +278,7 @@ class TrailProjection:
                 # The event after which the duty first stands done discharged it.
                 done_by = (version, actor.get("official_id", ""), actor.get("name", ""))
         return (
-            str(case.id),
+            case_key,
             *key,
             day_text(d.due),
             day_text(d.done_on),
@@ -312,7 +314,9 @@ class TrailProjection:
         )
         cur.upsert_rows("v_trail_events", EVENT_COLUMNS, ("case_id", "version"), self._events)
         cur.upsert_rows("v_trail_marks", MARK_COLUMNS, ("case_id", "version", "fault"), self._marks)
-        cur.upsert_rows("v_trail_cases", CASE_COLUMNS, ("case_id",), list(self._cases.values()))
+        cur.upsert_rows(
+            "v_trail_cases", CASE_COLUMNS, ("case_id",), [case_row(c) for c in self._cases.values()]
+        )
         cur.upsert_rows(
             "v_trail_duties", DUTY_COLUMNS, DUTY_KEYS, list(self._dirty_duties.values())
         )

@@ -16,7 +16,7 @@ from gateways.heartbeat import Heartbeat, heartbeat_path
 from gateways.settings import Settings
 from gateways.wiring import build_service, build_view_database
 from projections.registry import all_projections
-from projections.runner import Projection, ProjectionRunner
+from projections.runner import CATCH_UP_BATCH, Projection, ProjectionRunner
 
 log = logging.getLogger("xinfang.projections")
 
@@ -44,7 +44,7 @@ def start_in_process(settings: Settings, service: CaseService) -> ProjectionRunn
     """Every projection in a daemon thread of the serving process (the embedded default).
     The caller stops it with ``runner.stop()`` on shutdown."""
     db = build_view_database(settings)
-    runner = ProjectionRunner(service, db, all_projections())
+    runner = ProjectionRunner(service, db, all_projections(), catch_up_batch_size=CATCH_UP_BATCH)
     runner.start_thread()
     return runner
 
@@ -53,7 +53,9 @@ def run_project(settings: Settings, name: str) -> int:
     """A worker process for ``name`` (or ``all``): catch up, then follow until SIGTERM/SIGINT."""
     service = build_service(settings)
     db = build_view_database(settings)
-    runner = ProjectionRunner(service, db, select(settings, name))
+    runner = ProjectionRunner(
+        service, db, select(settings, name), catch_up_batch_size=CATCH_UP_BATCH
+    )
     stop = threading.Event()
 
     def on_signal(signum: int, frame: FrameType | None) -> None:
@@ -104,7 +106,7 @@ def rebuild_project(settings: Settings, name: str) -> int:
     db = build_view_database(settings)
     try:
         chosen = select(settings, name)
-        runner = ProjectionRunner(service, db, chosen, batch_size=10000)
+        runner = ProjectionRunner(service, db, chosen, catch_up_batch_size=CATCH_UP_BATCH)
         for projection in chosen:
             started = time.perf_counter()
             read = runner.rebuild(projection.name, progress=ProgressBar(projection.name))

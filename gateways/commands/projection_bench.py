@@ -28,7 +28,7 @@ from gateways.wiring import build_service, build_view_database
 from projections.db import instant
 from projections.ledger_query import LedgerFilter, Scope, ledger_page
 from projections.registry import all_projections
-from projections.runner import ProjectionRunner
+from projections.runner import CATCH_UP_BATCH, ProjectionRunner
 from projections.supervision_query import rollup
 
 SAVE_EVERY = 2000
@@ -159,7 +159,7 @@ def measure(settings: Settings, name: str, n_cases: int, queries: int = 200) -> 
         chosen = [p for p in all_projections() if p.name == name]
         if not chosen:
             raise SystemExit(f"unknown projection {name!r}")
-        runner = ProjectionRunner(service, db, chosen, batch_size=10000)
+        runner = ProjectionRunner(service, db, chosen, catch_up_batch_size=CATCH_UP_BATCH)
         started, cpu = time.perf_counter(), time.process_time()
         read = runner.rebuild(name)
         elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
