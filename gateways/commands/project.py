@@ -14,6 +14,7 @@ from types import FrameType
 from domain.application import CaseService
 from gateways.heartbeat import Heartbeat, heartbeat_path
 from gateways.settings import Settings
+from gateways.store import analyze_events
 from gateways.wiring import build_service, build_view_database
 from projections.registry import all_projections
 from projections.runner import CATCH_UP_BATCH, Projection, ProjectionRunner
@@ -53,6 +54,7 @@ def run_project(settings: Settings, name: str) -> int:
     """A worker process for ``name`` (or ``all``): catch up, then follow until SIGTERM/SIGINT."""
     service = build_service(settings)
     db = build_view_database(settings)
+    analyze_events(service.recorder)  # before catching up in large batches
     runner = ProjectionRunner(
         service, db, select(settings, name), catch_up_batch_size=CATCH_UP_BATCH
     )
@@ -106,6 +108,7 @@ def rebuild_project(settings: Settings, name: str) -> int:
     db = build_view_database(settings)
     try:
         chosen = select(settings, name)
+        analyze_events(service.recorder)  # before reading in large batches
         runner = ProjectionRunner(service, db, chosen, catch_up_batch_size=CATCH_UP_BATCH)
         for projection in chosen:
             started = time.perf_counter()

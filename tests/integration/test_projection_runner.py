@@ -341,3 +341,23 @@ def test_a_runner_far_behind_reads_large_batches_with_the_same_rows(
 
     assert rebuild(None) == (top + 1) // 2  # two at a time, as asked
     assert rebuild(top) == 1  # the whole history at once
+
+
+def test_the_events_table_is_analysed_before_large_batches_are_read(
+    world: World, db: ViewDatabase, store_settings: Settings
+) -> None:
+    import time
+
+    from gateways.store import analyze_events
+
+    populate(world)
+    analyze_events(world.service.recorder)  # on SQLite: nothing to do, and no error
+    if not store_settings.uses_postgres:
+        return
+    table = world.service.recorder.events_table_name
+    for _ in range(50):  # the statistics views are refreshed a moment after the command
+        rows = db.query("SELECT last_analyze FROM pg_stat_user_tables WHERE relname = %s", [table])
+        if rows and rows[0]["last_analyze"] is not None:
+            break
+        time.sleep(0.1)
+    assert rows and rows[0]["last_analyze"] is not None
