@@ -147,6 +147,8 @@ def _timed(call: Any, repeat: int) -> list[float]:
 def measure(settings: Settings, name: str, n_cases: int, queries: int = 200) -> dict[str, Any]:
     """Seed (unless an earlier projection of the run did), rebuild ``name`` from zero, and
     time its queries."""
+    from gateways.commands.bench import python_loop_ns
+
     clock = _FixedClock(datetime(2026, 1, 15, 2, 0, tzinfo=UTC))
     service = build_service(settings, clock=clock)
     db = build_view_database(settings)
@@ -162,9 +164,12 @@ def measure(settings: Settings, name: str, n_cases: int, queries: int = 200) -> 
         if not chosen:
             raise SystemExit(f"unknown projection {name!r}")
         runner = ProjectionRunner(service, db, chosen, catch_up_batch_size=CATCH_UP_BATCH)
+        loop_before = python_loop_ns()
         started, cpu = time.perf_counter(), time.process_time()
         read = runner.rebuild(name)
         elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+        # A shared machine's speed drifts within a run: read each rebuild by its own.
+        loop_ns = f"{loop_before:.0f} before, {python_loop_ns():.0f} after"
         figures: dict[str, Any] = {
             "projection": name,
             "store": "postgres" if settings.database_url else "sqlite",
@@ -178,6 +183,7 @@ def measure(settings: Settings, name: str, n_cases: int, queries: int = 200) -> 
             # Python sustains when the database is not the bottleneck.
             "rebuild_cpu_seconds": round(cpu, 2),
             "rebuild_events_per_cpu_s": round(read / cpu) if cpu else None,
+            "python_loop_ns": loop_ns,
         }
         directory = service.directory
         city = Scope.of(_official(f"{CITY}-bureau", {"bureau"}, CITY), directory)
