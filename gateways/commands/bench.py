@@ -310,10 +310,12 @@ def _http(store: BenchStore, options: dict[str, Any]) -> list[Block]:
                 runs.append((f"open loop at {options['rate']:g}/s", options["rate"]))
             for label, rate in _sustained(runs, blocks):
                 profiles: list[str] = []
-                if options["profile"] and rate == 0:
+                if options["profile"]:
                     from gateways.bench.server import profile_workers
 
-                    prefix = os.path.join(tempfile.gettempdir(), f"xinfang-bench-{workers}w")
+                    prefix = os.path.join(
+                        tempfile.gettempdir(), f"xinfang-bench-{workers}w-{rate:g}"
+                    )
                     profiles = profile_workers(
                         server, options["warmup"] + options["duration"], prefix
                     )
