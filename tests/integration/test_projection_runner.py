@@ -6,12 +6,14 @@ Every test runs on the SQLite file and on PostgreSQL (``store_settings`` is para
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 
 import pytest
 
 from domain.units import Directory
 from gateways.settings import Settings
+from gateways.store import analyze_events
 from projections.db import ViewDatabase
 from projections.ledger_query import Scope
 from projections.runner import ProjectionRunner
@@ -346,10 +348,6 @@ def test_a_runner_far_behind_reads_large_batches_with_the_same_rows(
 def test_the_events_table_is_analysed_before_large_batches_are_read(
     world: World, db: ViewDatabase, store_settings: Settings
 ) -> None:
-    import time
-
-    from gateways.store import analyze_events
-
     populate(world)
     analyze_events(world.service.recorder)  # on SQLite: nothing to do, and no error
     if not store_settings.uses_postgres:
