@@ -219,6 +219,44 @@ def test_the_targets_judge_the_closed_loop_and_the_asked_open_loop_only() -> Non
     }
 
 
+def test_the_targets_judge_each_projection_and_the_roll_up_at_its_scale() -> None:
+    from gateways.bench.report import Block, targets_block
+
+    def past(max_ms: float) -> dict[str, float]:
+        return {"p50_ms": max_ms / 2, "p95_ms": max_ms, "p99_ms": max_ms, "max_ms": max_ms}
+
+    ledger = {"projection": "ledger", "cases": 250_000, "events_read": 978_899}
+    blocks = [
+        Block(
+            "projections",
+            "ledger",
+            {**ledger, "rebuild_events_per_s": 10_743, "rebuild_seconds": 91.12},
+        ),
+        Block(
+            "projections",
+            "supervision",
+            {
+                "projection": "supervision",
+                "cases": 250_000,
+                "events_read": 978_899,
+                "rebuild_events_per_s": 9_999,
+                "rebuild_seconds": 97.9,
+                "rollup_city_now": past(20.6),
+                "rollup_city_as_of_last_month_end": {"as_of": "x", **past(21.5)},
+                "rollup_city_as_of_mid_month": {"as_of": "y", **past(1000.0)},
+            },
+        ),
+    ]
+    verdict = targets_block(blocks).figures
+    at = ", at 250,000 cases: the target is at 1M"
+    assert verdict == {
+        "catch-up ≥ 10,000 events/s (ledger)": "met (10,743/s, 978,899 events in 91.1 s)",
+        "catch-up ≥ 10,000 events/s (supervision)": "NOT met (9,999/s, 978,899 events in 97.9 s)",
+        "city roll-up p99 ≤ 100 ms": f"met (20.6 ms{at})",
+        "as-of roll-up < 1 s": f"NOT met (slowest 1,000.0 ms of 2 instants{at})",
+    }
+
+
 def test_an_unknown_mode_is_refused() -> None:
     parser = argparse.ArgumentParser()
     add_arguments(parser)

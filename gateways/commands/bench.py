@@ -8,7 +8,12 @@ Modes (``--modes``, default ``raw,app,http``):
 - ``http``: the real API server (uvicorn, 1 and/or 2 workers) driven by a separate load
   process, closed loop for throughput and open loop at ``--rate`` for latency at that rate
   (targets: ≥ 1,000 commands/s, p99 ≤ 50 ms, no errors);
-- ``relay`` and ``projections``: the other parts' own bench hooks, when installed.
+- ``relay``: the relay's throughput to the broker;
+- ``projections``: each projection rebuilt from zero over ``--cases`` seeded cases, and its
+  queries timed (targets: catch-up ≥ 10,000 events/s; at a million cases the city roll-up
+  p99 ≤ 100 ms and an as-of roll-up under a second).
+
+The run ends with a block judging every target it measured (met or NOT met, and by how much).
 
 Everything runs on a database made for the run (``xinfang_bench_<pid>``, dropped afterwards
 unless ``--keep``), or a temporary SQLite folder with ``--database-url sqlite``.
