@@ -21,7 +21,7 @@ import gateways.http.routes.audit as audit
 import gateways.http.routes.figures as figures
 import gateways.http.routes.recommendations as recommendations
 from domain.application import CaseService, Clock
-from gateways.http import heap
+from gateways.http import fast_acts, heap
 from gateways.http.errors import install_error_handlers
 from gateways.http.routes import chain, ledger, petitions, supervision, tracking, units, warnings
 from gateways.settings import Settings
@@ -76,6 +76,19 @@ _NO_TELEMETRY: dict[str, Any] = (
 )
 
 
+class PetitionAPI(FastAPI):
+    """FastAPI, with the acts' hot path in front of it (``gateways.http.fast_acts``)."""
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        act = fast_acts.act_of(scope)
+        if act is None:
+            await super().__call__(scope, receive, send)
+            return
+        await fast_acts.serve(
+            self, scope, receive, send, act, petitions.perform_act, super().__call__
+        )
+
+
 def include_routers(app: FastAPI) -> None:
     """Mount every router of ``ROUTERS``, then the catch-all for unknown acts."""
     for router in ROUTERS:
@@ -113,7 +126,7 @@ def create_app(
             if owned:
                 app.state.service.close()
 
-    app = FastAPI(
+    app = PetitionAPI(
         **_NO_TELEMETRY,
         title=TITLE,
         description=DESCRIPTION,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from fastapi import Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.datastructures import State
 
 from domain.acts import Actor
 from gateways.tokens import UNKNOWN_UNIT_MESSAGE, TokenError, read_token
@@ -27,8 +28,13 @@ def authenticate(request: Request, credentials: HTTPAuthorizationCredentials | N
     """The actor a request's credentials name; ``TokenError`` when they name nobody."""
     if credentials is None or not credentials.credentials:
         raise TokenError("UNAUTHENTICATED")
-    state = request.app.state
-    actor = read_token(state.settings, credentials.credentials)
+    return actor_of(request.app.state, credentials.credentials)
+
+
+def actor_of(state: State, token: str) -> Actor:
+    """The actor a bearer token names, in the app whose ``state`` this is (its settings, its
+    directory, the units already seen); ``TokenError`` when it names nobody."""
+    actor = read_token(state.settings, token)
     known: set[str] = state.known_units
     if actor.unit_id not in known:
         if actor.unit_id not in state.service.directory:

@@ -151,7 +151,7 @@ def _act_route(action: str, model: type[Command]) -> Callable[..., Awaitable[JSO
             service: Service,
             body: Annotated[model | None, Body()] = None,  # type: ignore[valid-type]
         ) -> JSONResponse:
-            return await _perform(service, case_id, actor, action, body or model())
+            return await perform_act(service, case_id, actor, action, body or model())
 
         endpoint: Callable[..., Awaitable[JSONResponse]] = act_without_body
     else:
@@ -162,7 +162,7 @@ def _act_route(action: str, model: type[Command]) -> Callable[..., Awaitable[JSO
             actor: Caller,
             service: Service,
         ) -> JSONResponse:
-            return await _perform(service, case_id, actor, action, body)
+            return await perform_act(service, case_id, actor, action, body)
 
         endpoint = act_with_body
     endpoint.__name__ = f"act_{action.replace('-', '_')}"
@@ -170,9 +170,11 @@ def _act_route(action: str, model: type[Command]) -> Callable[..., Awaitable[JSO
     return endpoint
 
 
-async def _perform(
+async def perform_act(
     service: Any, case_id: UUID, actor: Any, action: str, body: Command
 ) -> JSONResponse:
+    """One act and the case as the caller sees it after it (also the hot path's answer:
+    ``gateways.http.fast_acts``)."""
     case, position = await commands.perform(
         service, case_id, actor, action, body.occurred_at, body.params()
     )

@@ -1,0 +1,180 @@
+"""The acts' hot path (``gateways.http.fast_acts``) answers exactly what FastAPI would have.
+
+Each request is sent twice: to the app (where a well-formed act takes the hot path) and to
+FastAPI underneath it, which serves every route the long way. Refusals record nothing, so
+both answers are of the same case in the same state and must be equal byte for byte.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+from uuid import uuid4
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from tests.api.conftest import API, Api
+from tests.scenario_support import COUNTY_BUREAU, TOWN_1, TOWN_2
+
+
+@pytest.fixture
+def long_way(api: Api) -> Iterator[TestClient]:
+    """A client of the same app that goes through FastAPI for every request."""
+    app = api.client.app
+
+    async def through_fastapi(scope: Any, receive: Any, send: Any) -> None:
+        await FastAPI.__call__(app, scope, receive, send)  # type: ignore[arg-type]
+
+    yield TestClient(through_fastapi)
+
+
+def _both(api: Api, long_way: TestClient, path: str, **request: Any) -> tuple[Any, Any]:
+    return api.client.post(path, **request), long_way.post(path, **request)
+
+
+def _same(fast: Any, slow: Any) -> None:
+    assert fast.status_code == slow.status_code, (fast.text, slow.text)
+    assert fast.content == slow.content
+    for header in ("content-type", "www-authenticate", "location"):
+        assert fast.headers.get(header) == slow.headers.get(header)
+
+
+def _accepted_case(api: Api) -> str:
+    case_id: str = api.registered()["id"]
+    api.on(1)
+    api.done(case_id, COUNTY_BUREAU, "transfer", to_unit_id=TOWN_1)
+    api.on(2)
+    api.done(case_id, TOWN_1, "accept", path="6")
+    return case_id
+
+
+def test_a_well_formed_act_never_reaches_fastapi(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    case_id = api.registered()["id"]
+    seen: list[str] = []
+    original = FastAPI.__call__
+
+    async def counting(self: FastAPI, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            seen.append(f"{scope['method']} {scope['path']}")
+        await original(self, scope, receive, send)
+
+    monkeypatch.setattr(FastAPI, "__call__", counting)
+    api.on(1)
+    answer = api.done(case_id, COUNTY_BUREAU, "transfer", to_unit_id=TOWN_1)
+    assert answer["holder_unit_id"] == TOWN_1
+    assert seen == []
+    # A malformed one is FastAPI's to answer, as is every other route.
+    assert api.act(case_id, COUNTY_BUREAU, "transfer", to_unit="typo").status_code == 422
+    assert api.get(f"{API}/{case_id}", COUNTY_BUREAU).status_code == 200
+    assert seen == [f"POST {API}/{case_id}/transfer", f"GET {API}/{case_id}"]
+
+
+def test_a_refusal_of_the_rules_is_the_same_409(api: Api, long_way: TestClient) -> None:
+    case_id = _accepted_case(api)
+    top = api.position()
+    fast, slow = _both(
+        api, long_way, f"{API}/{case_id}/accept", json={"path": "6"}, headers=api.auth(TOWN_1)
+    )
+    _same(fast, slow)
+    assert fast.status_code == 409 and fast.json()["code"] == "ALREADY_ACCEPTED"
+    assert api.position() == top
+
+
+def test_a_refusal_of_scope_is_the_same_403(api: Api, long_way: TestClient) -> None:
+    case_id = _accepted_case(api)
+    fast, slow = _both(
+        api,
+        long_way,
+        f"{API}/{case_id}/answer",
+        json={"outcome": "supported", "opinion": "予以支持。"},
+        headers=api.auth(TOWN_2),
+    )
+    _same(fast, slow)
+    assert fast.status_code in (403, 404)
+
+
+@pytest.mark.parametrize(
+    ("label", "request_of"),
+    [
+        ("no token", lambda api, case: {"json": {"path": "6"}}),
+        (
+            "not a bearer token",
+            lambda api, case: {"json": {"path": "6"}, "headers": {"Authorization": "Basic eDp5"}},
+        ),
+        (
+            "a forged token",
+            lambda api, case: {
+                "json": {"path": "6"},
+                "headers": {"Authorization": "Bearer abc.def.ghi"},
+            },
+        ),
+        (
+            "an unknown field",
+            lambda api, case: {"json": {"path": "6", "pth": 1}, "headers": api.auth(TOWN_1)},
+        ),
+        (
+            "not JSON",
+            lambda api, case: {
+                "content": b"{path: 6",
+                "headers": {**api.auth(TOWN_1), "Content-Type": "application/json"},
+            },
+        ),
+        (
+            "JSON sent as text",
+            lambda api, case: {
+                "content": b'{"path": "6"}',
+                "headers": {**api.auth(TOWN_1), "Content-Type": "text/plain"},
+            },
+        ),
+        (
+            "a JSON array",
+            lambda api, case: {"json": [1, 2], "headers": api.auth(TOWN_1)},
+        ),
+    ],
+)
+def test_malformed_requests_get_fastapis_own_answer(
+    api: Api, long_way: TestClient, label: str, request_of: Any
+) -> None:
+    case_id: str = api.registered()["id"]
+    api.on(1)
+    api.done(case_id, COUNTY_BUREAU, "transfer", to_unit_id=TOWN_1)
+    top = api.position()
+    fast, slow = _both(api, long_way, f"{API}/{case_id}/accept", **request_of(api, case_id))
+    _same(fast, slow)
+    assert fast.status_code in (401, 422), label
+    assert api.position() == top
+
+
+def test_a_required_body_left_out_and_an_unknown_case_answer_alike(
+    api: Api, long_way: TestClient
+) -> None:
+    case_id = api.registered()["id"]
+    fast, slow = _both(api, long_way, f"{API}/{case_id}/transfer", headers=api.auth(COUNTY_BUREAU))
+    _same(fast, slow)
+    assert fast.status_code == 422
+    unknown = f"{API}/{uuid4()}/serve"
+    fast, slow = _both(api, long_way, unknown, headers=api.auth(COUNTY_BUREAU))
+    _same(fast, slow)
+    assert fast.status_code == 404
+    fast, slow = _both(api, long_way, f"{API}/not-a-uuid/serve", headers=api.auth(COUNTY_BUREAU))
+    _same(fast, slow)
+    assert fast.status_code == 422
+
+
+def test_an_act_answers_alike_both_ways(api: Api, long_way: TestClient) -> None:
+    """Two cases registered alike and transferred alike, one each way: the answers differ
+    only in what names the case itself."""
+    other = {"name": "李四", "id_number": "330106198102022345", "phone": "13900000000"}
+    first, second = api.registered()["id"], api.registered(petitioners=[other])["id"]
+    api.on(1)
+    request = {"json": {"to_unit_id": TOWN_1}, "headers": api.auth(COUNTY_BUREAU)}
+    fast = api.client.post(f"{API}/{first}/transfer", **request)
+    slow = long_way.post(f"{API}/{second}/transfer", **request)
+    assert fast.status_code == slow.status_code == 200, slow.text
+    own = {"id", "serial_number", "position", "petitioners", "last_hash"}
+    fast_view = {k: v for k, v in fast.json().items() if k not in own}
+    slow_view = {k: v for k, v in slow.json().items() if k not in own}
+    assert fast_view == slow_view
+    assert fast.headers["content-type"] == slow.headers["content-type"]
