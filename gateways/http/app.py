@@ -77,7 +77,7 @@ _NO_TELEMETRY: dict[str, Any] = (
 
 
 class PetitionAPI(FastAPI):
-    """FastAPI, with the acts' hot path in front of it (``gateways.http.fast_acts``)."""
+    """FastAPI, with the commands' hot path in front of it (``gateways.http.fast_acts``)."""
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         act = fast_acts.act_of(scope)
@@ -85,7 +85,14 @@ class PetitionAPI(FastAPI):
             await super().__call__(scope, receive, send)
             return
         await fast_acts.serve(
-            self, scope, receive, send, act, petitions.perform_act, super().__call__
+            self,
+            scope,
+            receive,
+            send,
+            act,
+            petitions.perform_act,
+            petitions.register,
+            super().__call__,
         )
 
 

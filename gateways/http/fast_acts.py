@@ -1,5 +1,6 @@
-"""The acts' hot path: ``POST /api/v1/petitions/{case_id}/{action}`` served without FastAPI's
-per-request machinery, and everything off that path handed to FastAPI unchanged.
+"""The commands' hot path: ``POST /api/v1/petitions`` (registration) and
+``POST /api/v1/petitions/{case_id}/{action}`` (the acts) served without FastAPI's per-request
+machinery, and everything off that path handed to FastAPI unchanged.
 
 Why: for an act, FastAPI's route matching (the act routes are tried one by one), dependency
 solving and its middleware stack cost about as much CPU as the act itself (rules, save, view),
@@ -7,10 +8,10 @@ and on the two-core machine the API's CPU is what bounds commands per second and
 bound, latency.
 
 What stays the same: the route, its body model and its answer come from the same definitions
-(``ACTION_BODIES``, ``routes.petitions.perform_act``, ``auth.actor_of``, the error handlers of
-``gateways.http.errors``), and the OpenAPI document is FastAPI's. A request takes this path
-only when it is well formed: a case id that is a UUID, a bearer token that names a known
-official, a JSON body its model accepts. Anything else (no or bad token, malformed body, a
+(``ACTION_BODIES``, ``RegisterPetition``, ``routes.petitions.perform_act`` and ``register``,
+``auth.actor_of``, the error handlers of ``gateways.http.errors``), and the OpenAPI document is
+FastAPI's. A request takes this path only when it is well formed: a case id that is a UUID, a
+bearer token that names a known official, a JSON body its model accepts. Anything else (no or bad token, malformed body, a
 content type other than JSON) is replayed to FastAPI, byte for byte, so every error comes out
 exactly as the contract documents it. A refusal of the domain is answered here by the same
 handler FastAPI would have called.
@@ -25,11 +26,12 @@ from typing import Any
 from uuid import UUID
 
 from pydantic import BaseModel, ValidationError
+from starlette.concurrency import run_in_threadpool
 
 from domain.errors import DomainError
 from gateways.http.auth import actor_of
 from gateways.http.errors import domain_error, unexpected_error
-from gateways.http.schemas import ACTION_BODIES
+from gateways.http.schemas import ACTION_BODIES, RegisterPetition
 from gateways.tokens import TokenError
 
 log = logging.getLogger("xinfang.http")
@@ -40,8 +42,11 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 Perform = Callable[..., Awaitable[Any]]  # routes.petitions.perform_act
+Register = Callable[..., Any]  # routes.petitions.register (blocking: run in the thread pool)
 
-PREFIX = "/api/v1/petitions/"
+COLLECTION = "/api/v1/petitions"
+PREFIX = COLLECTION + "/"
+REGISTER = "register"  # the action name the hot path gives a registration
 # Bodies of acts are small (an opinion text at most); a larger one goes the long way.
 MAX_BODY = 1 << 20
 
@@ -50,17 +55,21 @@ _ACTS: dict[str, tuple[type[BaseModel], bool]] = {
     action: (model, all(not f.is_required() for f in model.model_fields.values()))
     for action, model in ACTION_BODIES.items()
 }
+_ACTS[REGISTER] = (RegisterPetition, False)
 
 
 def act_of(scope: Scope) -> tuple[str, str] | None:
-    """``(case id text, action)`` when ``scope`` is a POST to an act route, else None."""
+    """``(case id text, action)`` when ``scope`` is a POST to an act route (``("",
+    "register")`` for a registration), else None."""
     if scope["type"] != "http" or scope["method"] != "POST":
         return None
     path: str = scope["path"]
+    if path == COLLECTION:
+        return "", REGISTER
     if not path.startswith(PREFIX):
         return None
     case_id, _, action = path[len(PREFIX) :].partition("/")
-    if action not in _ACTS or not case_id:
+    if action not in ACTION_BODIES or not case_id:
         return None
     return case_id, action
 
@@ -72,9 +81,10 @@ async def serve(
     send: Send,
     act: tuple[str, str],
     perform: Perform,
+    register: Register,
     fallback: ASGIApp,
 ) -> None:
-    """Answer one act, or replay it to ``fallback`` (FastAPI) when it is not well formed."""
+    """Answer one command, or replay it to ``fallback`` (FastAPI) when it is not well formed."""
     body, more = await _read_body(receive)
     replay = _replaying(body, more, receive)
     ready = _prepare(app, scope, body, more, act)
@@ -82,8 +92,12 @@ async def serve(
         await fallback(scope, replay, send)
         return
     case_id, actor, command, action = ready
+    service = app.state.service
     try:
-        response = await perform(app.state.service, case_id, actor, action, command)
+        if case_id is None:
+            response = await run_in_threadpool(register, command, actor, service)
+        else:
+            response = await perform(service, case_id, actor, action, command)
     except DomainError as error:
         response = await domain_error(_RequestLike(scope), error)  # type: ignore[arg-type]
     except Exception as error:  # what FastAPI's handler for Exception answers, logged alike
@@ -93,16 +107,18 @@ async def serve(
 
 def _prepare(
     app: Any, scope: Scope, body: bytes, more: bool, act: tuple[str, str]
-) -> tuple[UUID, Any, BaseModel, str] | None:
-    """The case id, the caller, the parsed body and the action; None when FastAPI should
-    answer (including every error it documents)."""
+) -> tuple[UUID | None, Any, BaseModel, str] | None:
+    """The case id (None for a registration), the caller, the parsed body and the action;
+    None when FastAPI should answer (including every error it documents)."""
     if more:
         return None
     case_text, action = act
-    try:
-        case_id = UUID(case_text)
-    except ValueError:
-        return None
+    case_id: UUID | None = None
+    if action != REGISTER:
+        try:
+            case_id = UUID(case_text)
+        except ValueError:
+            return None
     headers = _headers(scope)
     token = _bearer(headers.get(b"authorization"))
     if token is None or app.state.service is None:

@@ -1,4 +1,4 @@
-"""The acts' hot path (``gateways.http.fast_acts``) answers exactly what FastAPI would have.
+"""The commands' hot path (``gateways.http.fast_acts``) answers exactly what FastAPI would have.
 
 Each request is sent twice: to the app (where a well-formed act takes the hot path) and to
 FastAPI underneath it, which serves every route the long way. Refusals record nothing, so
@@ -15,7 +15,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import API, Api
+from tests.api.conftest import API, Api, register_body
 from tests.scenario_support import COUNTY_BUREAU, TOWN_1, TOWN_2
 
 
@@ -64,6 +64,8 @@ def test_a_well_formed_act_never_reaches_fastapi(api: Api, monkeypatch: pytest.M
     api.on(1)
     answer = api.done(case_id, COUNTY_BUREAU, "transfer", to_unit_id=TOWN_1)
     assert answer["holder_unit_id"] == TOWN_1
+    other = {"name": "李四", "id_number": "330106198102022345", "phone": "13900000000"}
+    assert api.register(petitioners=[other]).status_code == 201
     assert seen == []
     # A malformed one is FastAPI's to answer, as is every other route.
     assert api.act(case_id, COUNTY_BUREAU, "transfer", to_unit="typo").status_code == 422
@@ -178,3 +180,42 @@ def test_an_act_answers_alike_both_ways(api: Api, long_way: TestClient) -> None:
     slow_view = {k: v for k, v in slow.json().items() if k not in own}
     assert fast_view == slow_view
     assert fast.headers["content-type"] == slow.headers["content-type"]
+
+
+def test_a_registration_answers_alike_both_ways(api: Api, long_way: TestClient) -> None:
+    other = {"name": "李四", "id_number": "330106198102022345", "phone": "13900000000"}
+    headers = api.auth(COUNTY_BUREAU)
+    fast = api.client.post(API, json=register_body(), headers=headers)
+    slow = long_way.post(API, json=register_body(petitioners=[other]), headers=headers)
+    assert fast.status_code == slow.status_code == 201, slow.text
+    own = {"id", "serial_number", "position", "petitioners", "last_hash", "query_code"}
+    assert {k: v for k, v in fast.json().items() if k not in own} == {
+        k: v for k, v in slow.json().items() if k not in own
+    }
+    assert fast.headers["location"] == f"{API}/{fast.json()['id']}"
+    assert slow.headers["location"] == f"{API}/{slow.json()['id']}"
+
+
+def test_a_registration_seen_before_and_bad_registrations_answer_alike(
+    api: Api, long_way: TestClient
+) -> None:
+    headers = api.auth(COUNTY_BUREAU)
+    first = api.client.post(API, json=register_body(external_id="12345-x"), headers=headers)
+    assert first.status_code == 201
+    top = api.position()
+    again = {"json": register_body(external_id="12345-x"), "headers": headers}
+    fast, slow = _both(api, long_way, API, **again)
+    _same(fast, slow)
+    assert fast.status_code == 200 and fast.json()["id"] == first.json()["id"]
+    missing = register_body()
+    del missing["subject"]
+    for request in (
+        {"json": missing, "headers": headers},
+        {"json": register_body()},
+        {"json": register_body(division_code="99"), "headers": headers},
+        {"json": register_body(), "headers": api.auth(TOWN_1, "inspector")},
+    ):
+        fast, slow = _both(api, long_way, API, **request)
+        _same(fast, slow)
+        assert fast.status_code in (401, 403, 422), fast.text
+    assert api.position() == top
