@@ -206,5 +206,7 @@ class GroupCommit:
 
     def _write(self, events: list[Any]) -> list[Any]:
         processing: ProcessingEvent[Any] = ProcessingEvent()
-        processing.collect_events(*events)
+        # These are domain events already: ``collect_events`` would check each against a
+        # runtime Protocol first (2% of the committer thread's time, for nothing).
+        processing.events.extend(events)
         return self._record(processing)
