@@ -6,13 +6,21 @@ planned as a list of acts on relative days, then placed on the calendar so that 
 falls before today: concluded cases anywhere in the last eight months, open ones recently
 enough to look like live work (some deliberately late, which is what supervision is for).
 The same seed gives the same matters, people and timelines.
+
+The acts of all cases are then recorded in the order they happened, each with the service's
+clock set to the moment it happened, as a live system would have recorded them over those
+months. So a dashboard "as of the end of last month" shows what it would have shown then,
+instead of nothing (everything recorded in the seconds the demo took).
 """
 
 from __future__ import annotations
 
+import heapq
 import random
 import time
 from collections import Counter
+from collections.abc import Callable, Generator, Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock_time
@@ -72,6 +80,7 @@ class DemoSeeder:
         self.directory = service.directory
         self.actors: dict[str, Actor] = {}
         self.summary = DemoSummary()
+        self.recorded: dict[int, list[Petition]] = {}  # id(plan) → the cases it recorded
         self._home_events = 0
         for official in DEMO_OFFICIALS:
             if official.unit_id in self.directory and "admin" not in official.roles:
@@ -112,7 +121,10 @@ class DemoSeeder:
             at = previous + timedelta(minutes=rng.randint(5, 90))
         return min(at.astimezone(UTC), max(self.now - timedelta(minutes=1), previous or self.now))
 
-    def record(self, plan: Plan) -> list[Petition]:
+    def record(self, plan: Plan) -> Iterator[datetime]:
+        """The acts of one case (and of its pair): yields the moment of each act before
+        recording it, so that ``run`` records every case's acts in time order. The cases it
+        recorded are in ``self.recorded[id(plan)]`` once it is done."""
         rng = self.rng
         if plan.open:
             slack = rng.randint(plan.min_slack, max(plan.min_slack, OPEN_SLACK[plan.stage]))
@@ -121,6 +133,7 @@ class DemoSeeder:
         start = self.today - timedelta(days=plan.last_day + slack)
         at = self.when(start, None)
         receiving = self._actor(plan.receiving_unit)
+        yield at
         registered = self.service.register(
             receiving, Registration(**plan.registration, occurred_at=at)
         )
@@ -140,12 +153,14 @@ class DemoSeeder:
                     "leader_name": actor.name,
                     "leader_unit_id": actor.unit_id,
                 }
+            yield at
             case, _ = self.service.perform(case_id, actor, step.action, occurred_at=at, **params)
             self.summary.acts += 1
         cases = [case]
         if plan.scenario in PAIRS:
-            cases.append(self._register_again(plan, at))
-        return cases
+            again = yield from self._register_again(plan, at)
+            cases.append(again)
+        self.recorded[id(plan)] = cases
 
     def _step_actor(self, step: Step, case: Petition) -> Actor:
         if step.unit == "petitioner":
@@ -155,7 +170,7 @@ class DemoSeeder:
             return self._leader(step.unit)
         return self._actor(step.unit)
 
-    def _register_again(self, plan: Plan, last: datetime) -> Petition:
+    def _register_again(self, plan: Plan, last: datetime) -> Generator[datetime, None, Petition]:
         """The same petitioner brings the same matter again: while it is open (a repeat, Art.19)
         or after its recheck (不再受理, Art.36)."""
         rng = self.rng
@@ -166,6 +181,7 @@ class DemoSeeder:
         registration["channel"] = rng.choice(("visit", "letter", "web"))
         registration["subject"] = "再次反映：" + registration["subject"]
         receiving = "3301-bureau" if rng.random() < 0.5 else plan.receiving_unit
+        yield at
         again = self.service.register(
             self._actor(receiving), Registration(**registration, occurred_at=at)
         )
@@ -173,13 +189,29 @@ class DemoSeeder:
         return again.case
 
     # ---------------------------------------------------------------- run
-    def run(self, n_cases: int) -> DemoSummary:
+    def run(self, n_cases: int, *, story: bool = True) -> DemoSummary:
+        """Plan every case, then record all their acts in the order they happened (the same
+        seed still gives the same demo: the order follows from the draws alone)."""
         started = time.perf_counter()
-        plans = self.planner.scenarios(n_cases)
+        plans = [
+            self.planner.plan(scenario, flags)
+            for scenario, flags in self.planner.scenarios(n_cases)
+        ]
+        # Each case's next act: (when, the plan's rank, the case's acts still to record).
+        pending: list[tuple[datetime, int, Iterator[datetime]]] = []
+        for rank, plan in enumerate(plans):
+            acts = self.record(plan)
+            heapq.heappush(pending, (next(acts), rank, acts))
+        with _story_clock(self.service) if story else nullcontext(_real_time) as set_now:
+            while pending:
+                at, rank, acts = heapq.heappop(pending)
+                set_now(at)
+                following = next(acts, None)  # records the act due at ``at``
+                if following is not None:
+                    heapq.heappush(pending, (following, rank, acts))
         rules = self.service.rules
-        for scenario, flags in plans:
-            plan = self.planner.plan(scenario, flags)
-            for case in self.record(plan):
+        for plan in plans:
+            for case in self.recorded[id(plan)]:
                 self._count(case, plan, rules)
         self.summary.seconds = time.perf_counter() - started
         return self.summary
@@ -223,12 +255,51 @@ class DemoSeeder:
                 s.flags[f"{done}_{status.deadline.step}"] += 1
 
 
+class _PinnedClock:
+    """The service's clock while the demo records: the moment of the act being recorded."""
+
+    def __init__(self, at: datetime) -> None:
+        self.at = at
+
+    def now(self) -> datetime:
+        return self.at
+
+
+def _real_time(at: datetime) -> None:
+    """Outside the story: the service's own clock tells the time."""
+
+
+@contextmanager
+def _story_clock(service: CaseService) -> Iterator[Callable[[datetime], None]]:
+    """Set the service's clock to each act's moment; the real clock again afterwards."""
+    real = service.clock
+    pinned = _PinnedClock(real.now())
+
+    def set_now(at: datetime) -> None:
+        pinned.at = at
+
+    service.clock = pinned
+    try:
+        yield set_now
+    finally:
+        service.clock = real
+
+
 def seed_demo(service: CaseService, n_cases: int = 600, seed: int = 7) -> DemoSummary:
-    """Register the demo directory (if absent) and ``n_cases`` cases through the real acts."""
+    """Register the demo directory (if absent) and ``n_cases`` cases through the real acts.
+
+    Into an empty store the directory is recorded as of a year ago and every act at the
+    moment it happened, so the store reads as months of live work. Into a store that has
+    cases already (``xinfang demo --force``) everything is recorded now: history already
+    recorded is never written behind."""
+    seeder = DemoSeeder(service, seed)
+    story = not has_cases(service)
     missing = [u for u in demo_units() if u.unit_id not in service.directory]
     if missing:
-        service.register_units(missing)
-    return DemoSeeder(service, seed).run(n_cases)
+        with _story_clock(service) if story else nullcontext(_real_time) as set_now:
+            set_now(seeder.now - timedelta(days=365))
+            service.register_units(missing)
+    return seeder.run(n_cases, story=story)
 
 
 def has_cases(service: CaseService) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from uuid import UUID
 
@@ -13,6 +14,7 @@ import pytest
 
 from domain.acts import SYSTEM
 from domain.application import CaseService
+from domain.case_events import CaseEvent
 from domain.case_state import Stage
 from domain.petition import Petition
 from domain.units import UnitKind
@@ -147,3 +149,21 @@ def test_the_same_seed_gives_the_same_matters(tmp_path: Path) -> None:
         subjects.append(sorted(service.case(i, SYSTEM).subject for i in service.case_ids()))
         service.close()
     assert subjects[0] == subjects[1]
+
+
+def test_the_demo_is_recorded_as_it_happened(seeded: Seeded) -> None:
+    """Months of work recorded at the moments it happened, so that a dashboard as of a past
+    instant shows what it would have shown then (and not an empty store)."""
+    service = seeded.service
+    notifications = service.recorder.select_notifications(start=1, limit=1_000_000)
+    events = [service.mapper.to_domain_event(n) for n in notifications]
+    recorded = [e.timestamp for e in events]
+    assert recorded == sorted(recorded)  # positions follow recorded time, as live
+    case_events = [e for e in events if isinstance(e, CaseEvent)]
+    assert all(e.timestamp == e.occurred_at for e in case_events)
+    first_case = min(e.timestamp for e in case_events)
+    assert datetime.now(UTC) - first_case > timedelta(days=150)
+    units = [e for e in events if type(e).__module__ == "domain.units"]
+    assert units and max(e.timestamp for e in units) < first_case
+    # Afterwards the service tells the real time again.
+    assert abs(service.clock.now() - datetime.now(UTC)) < timedelta(minutes=5)
