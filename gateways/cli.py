@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Callable, Sequence
 
@@ -159,12 +160,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         settings = Settings.from_env()
-        return int(args.run(settings, args))
+        code = int(args.run(settings, args))
+        sys.stdout.flush()  # a reader gone shows here, not in Python's own flush at exit
+        return code
     except DomainError as error:
         print(f"{error.code}: {error.message}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (``xinfang view … | head``): stop quietly, as Unix tools do.
+        # Python would otherwise report the failed flush of stdout again at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
 
 
 if __name__ == "__main__":  # pragma: no cover - `python -m gateways.cli`

@@ -246,3 +246,23 @@ def _wait_for_health(base: str, proc: subprocess.Popen[bytes], out_path: Path) -
             pass
         time.sleep(0.3)
     pytest.fail(f"xinfang serve did not become healthy:\n{out_path.read_text()}")
+
+
+def test_a_reader_that_goes_away_ends_the_command_quietly(tmp_path: Path) -> None:
+    """``xinfang … | head``: stdout is a pipe nobody reads any more. The command stops with
+    the shell's code for SIGPIPE and no traceback."""
+    program = (
+        "import os, sys\n"
+        "read, write = os.pipe()\n"
+        "os.close(read)\n"
+        "os.dup2(write, 1)\n"
+        "from gateways.cli import main\n"
+        "sys.exit(main(['token', '--unit', '330106-bureau', '--roles', 'bureau']))\n"
+    )
+    env = {**os.environ, "XINFANG_SQLITE_PATH": str(tmp_path / "x.db")}
+    done = subprocess.run(
+        [sys.executable, "-c", program], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 141, done.stderr
+    assert "Traceback" not in done.stderr
+    assert "BrokenPipe" not in done.stderr
