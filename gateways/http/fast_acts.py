@@ -144,7 +144,11 @@ def _prepare(
 
 
 def _headers(scope: Scope) -> dict[bytes, bytes]:
-    return {name.lower(): value for name, value in scope["headers"]}
+    """Header name → its first value (what Starlette's ``Headers.get`` answers)."""
+    found: dict[bytes, bytes] = {}
+    for name, value in scope["headers"]:
+        found.setdefault(name.lower(), value)
+    return found
 
 
 def _bearer(header: bytes | None) -> str | None:
