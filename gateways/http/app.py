@@ -84,16 +84,7 @@ class PetitionAPI(FastAPI):
         if act is None:
             await super().__call__(scope, receive, send)
             return
-        await fast_acts.serve(
-            self,
-            scope,
-            receive,
-            send,
-            act,
-            petitions.perform_act,
-            petitions.register,
-            super().__call__,
-        )
+        await fast_acts.serve(self, scope, receive, send, act, super().__call__)
 
 
 def include_routers(app: FastAPI) -> None:

@@ -11,38 +11,35 @@ What stays the same: the route, its body model and its answer come from the same
 (``ACTION_BODIES``, ``RegisterPetition``, ``routes.petitions.perform_act`` and ``register``,
 ``auth.actor_of``, the error handlers of ``gateways.http.errors``), and the OpenAPI document is
 FastAPI's. A request takes this path only when it is well formed: a case id that is a UUID, a
-bearer token that names a known official, a JSON body its model accepts. Anything else (no or bad token, malformed body, a
-content type other than JSON) is replayed to FastAPI, byte for byte, so every error comes out
-exactly as the contract documents it. A refusal of the domain is answered here by the same
-handler FastAPI would have called.
+bearer token that names a known official, a JSON body its model accepts. Anything else (no or
+bad token, malformed body, a content type other than JSON) is replayed to FastAPI, byte for
+byte, so every error comes out exactly as the contract documents it. A refusal of the domain
+is answered here by the same handler FastAPI would have called.
 """
 
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 from uuid import UUID
 
 from pydantic import BaseModel, ValidationError
 from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
 
 from domain.errors import DomainError
 from gateways.http.auth import actor_of
 from gateways.http.errors import domain_error, unexpected_error
+from gateways.http.routes.petitions import perform_act, register
 from gateways.http.schemas import ACTION_BODIES, RegisterPetition
 from gateways.tokens import TokenError
-
-log = logging.getLogger("xinfang.http")
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
-Perform = Callable[..., Awaitable[Any]]  # routes.petitions.perform_act
-Register = Callable[..., Any]  # routes.petitions.register (blocking: run in the thread pool)
 
 COLLECTION = "/api/v1/petitions"
 PREFIX = COLLECTION + "/"
@@ -52,8 +49,7 @@ MAX_BODY = 1 << 20
 
 # action → (its body model, whether an empty body means the model's defaults)
 _ACTS: dict[str, tuple[type[BaseModel], bool]] = {
-    action: (model, all(not f.is_required() for f in model.model_fields.values()))
-    for action, model in ACTION_BODIES.items()
+    action: (model, model.body_optional()) for action, model in ACTION_BODIES.items()
 }
 _ACTS[REGISTER] = (RegisterPetition, False)
 
@@ -80,8 +76,6 @@ async def serve(
     receive: Receive,
     send: Send,
     act: tuple[str, str],
-    perform: Perform,
-    register: Register,
     fallback: ASGIApp,
 ) -> None:
     """Answer one command, or replay it to ``fallback`` (FastAPI) when it is not well formed."""
@@ -94,14 +88,14 @@ async def serve(
     case_id, actor, command, action = ready
     service = app.state.service
     try:
-        if case_id is None:
+        if case_id is None:  # blocking (it reads the store more than once): a pool thread
             response = await run_in_threadpool(register, command, actor, service)
         else:
-            response = await perform(service, case_id, actor, action, command)
+            response = await perform_act(service, case_id, actor, action, command)
     except DomainError as error:
-        response = await domain_error(_RequestLike(scope), error)  # type: ignore[arg-type]
+        response = await domain_error(Request(scope), error)
     except Exception as error:  # what FastAPI's handler for Exception answers, logged alike
-        response = await unexpected_error(_RequestLike(scope), error)  # type: ignore[arg-type]
+        response = await unexpected_error(Request(scope), error)
     await response(scope, replay, send)
 
 
@@ -189,11 +183,3 @@ def _replaying(body: bytes, more: bool, receive: Receive) -> Receive:
         return await receive()
 
     return replay
-
-
-class _RequestLike:
-    """What the error handlers read of a request (``unexpected_error`` logs these two)."""
-
-    def __init__(self, scope: Scope) -> None:
-        self.method = scope["method"]
-        self.url = type("URL", (), {"path": scope["path"]})()

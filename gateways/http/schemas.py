@@ -109,6 +109,11 @@ class Command(BaseModel):
 
     occurred_at: AwareDatetime | None = OCCURRED_AT
 
+    @classmethod
+    def body_optional(cls) -> bool:
+        """Whether the act may be sent with no body at all (every field has a default)."""
+        return all(not f.is_required() for f in cls.model_fields.values())
+
     def params(self) -> dict[str, Any]:
         """The act's keyword arguments (everything but ``occurred_at``)."""
         return {

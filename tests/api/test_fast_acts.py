@@ -236,3 +236,23 @@ def test_with_two_tokens_the_first_one_acts_both_ways(api: Api, long_way: TestCl
     slow = long_way.post(path, json=body, headers=headers)
     _same(fast, slow)
     assert fast.status_code == 403
+
+
+def test_an_unexpected_failure_is_a_500_with_its_code_and_is_logged(
+    api: Api,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    case_id = api.registered()["id"]
+    service = api.world.service
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("the disk is on fire")
+
+    monkeypatch.setattr(service, "perform_steps", broken)
+    path = f"{API}/{case_id}/transfer"
+    with caplog.at_level("ERROR", logger="xinfang.http"):
+        fast = api.client.post(path, json={"to_unit_id": TOWN_1}, headers=api.auth(COUNTY_BUREAU))
+    assert fast.status_code == 500
+    assert fast.json() == {"code": "INTERNAL_ERROR", "message": "系统内部错误，请稍后重试"}
+    assert f"POST {path}" in caplog.text and "the disk is on fire" in caplog.text

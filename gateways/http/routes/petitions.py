@@ -141,9 +141,7 @@ def get_history(
 
 # ------------------------------------------------------------------ acts
 def _act_route(action: str, model: type[Command]) -> Callable[..., Awaitable[JSONResponse]]:
-    optional = all(not f.is_required() for f in model.model_fields.values())
-
-    if optional:
+    if model.body_optional():
 
         async def act_without_body(
             case_id: CaseId,
