@@ -20,7 +20,7 @@ import random
 import time
 from collections import Counter
 from collections.abc import Callable, Generator, Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock_time
@@ -80,7 +80,6 @@ class DemoSeeder:
         self.directory = service.directory
         self.actors: dict[str, Actor] = {}
         self.summary = DemoSummary()
-        self.recorded: dict[int, list[Petition]] = {}  # id(plan) → the cases it recorded
         self._home_events = 0
         for official in DEMO_OFFICIALS:
             if official.unit_id in self.directory and "admin" not in official.roles:
@@ -121,10 +120,10 @@ class DemoSeeder:
             at = previous + timedelta(minutes=rng.randint(5, 90))
         return min(at.astimezone(UTC), max(self.now - timedelta(minutes=1), previous or self.now))
 
-    def record(self, plan: Plan) -> Iterator[datetime]:
+    def record(self, plan: Plan) -> Generator[datetime, None, list[Petition]]:
         """The acts of one case (and of its pair): yields the moment of each act before
-        recording it, so that ``run`` records every case's acts in time order. The cases it
-        recorded are in ``self.recorded[id(plan)]`` once it is done."""
+        recording it, so that ``run`` records every case's acts in time order; returns the
+        cases it recorded."""
         rng = self.rng
         if plan.open:
             slack = rng.randint(plan.min_slack, max(plan.min_slack, OPEN_SLACK[plan.stage]))
@@ -158,9 +157,8 @@ class DemoSeeder:
             self.summary.acts += 1
         cases = [case]
         if plan.scenario in PAIRS:
-            again = yield from self._register_again(plan, at)
-            cases.append(again)
-        self.recorded[id(plan)] = cases
+            cases.append((yield from self._register_again(plan, at)))
+        return cases
 
     def _step_actor(self, step: Step, case: Petition) -> Actor:
         if step.unit == "petitioner":
@@ -198,20 +196,24 @@ class DemoSeeder:
             for scenario, flags in self.planner.scenarios(n_cases)
         ]
         # Each case's next act: (when, the plan's rank, the case's acts still to record).
-        pending: list[tuple[datetime, int, Iterator[datetime]]] = []
+        pending: list[tuple[datetime, int, Generator[datetime, None, list[Petition]]]] = []
         for rank, plan in enumerate(plans):
             acts = self.record(plan)
             heapq.heappush(pending, (next(acts), rank, acts))
-        with _story_clock(self.service) if story else nullcontext(_real_time) as set_now:
+        recorded: dict[int, list[Petition]] = {}  # plan rank → the cases it recorded
+        with _story_clock(self.service, enabled=story) as set_now:
             while pending:
                 at, rank, acts = heapq.heappop(pending)
                 set_now(at)
-                following = next(acts, None)  # records the act due at ``at``
-                if following is not None:
+                try:
+                    following = next(acts)  # records the act due at ``at``
+                except StopIteration as done:
+                    recorded[rank] = done.value
+                else:
                     heapq.heappush(pending, (following, rank, acts))
         rules = self.service.rules
-        for plan in plans:
-            for case in self.recorded[id(plan)]:
+        for rank, plan in enumerate(plans):
+            for case in recorded[rank]:
                 self._count(case, plan, rules)
         self.summary.seconds = time.perf_counter() - started
         return self.summary
@@ -265,13 +267,13 @@ class _PinnedClock:
         return self.at
 
 
-def _real_time(at: datetime) -> None:
-    """Outside the story: the service's own clock tells the time."""
-
-
 @contextmanager
-def _story_clock(service: CaseService) -> Iterator[Callable[[datetime], None]]:
-    """Set the service's clock to each act's moment; the real clock again afterwards."""
+def _story_clock(service: CaseService, *, enabled: bool) -> Iterator[Callable[[datetime], None]]:
+    """Set the service's clock to each act's moment; the real clock again afterwards. Not
+    ``enabled``: the setter does nothing and the service's own clock tells the time."""
+    if not enabled:
+        yield lambda at: None
+        return
     real = service.clock
     pinned = _PinnedClock(real.now())
 
@@ -296,7 +298,7 @@ def seed_demo(service: CaseService, n_cases: int = 600, seed: int = 7) -> DemoSu
     story = not has_cases(service)
     missing = [u for u in demo_units() if u.unit_id not in service.directory]
     if missing:
-        with _story_clock(service) if story else nullcontext(_real_time) as set_now:
+        with _story_clock(service, enabled=story) as set_now:
             set_now(seeder.now - timedelta(days=365))
             service.register_units(missing)
     return seeder.run(n_cases, story=story)
