@@ -42,6 +42,8 @@ def eventsourcing_env(settings: Settings) -> dict[str, str]:
         p = postgres_params(settings.database_url)
         env.update(
             PERSISTENCE_MODULE="eventsourcing.postgres",
+            # The library's recorder, its inserts sent in one round trip (gateways.pg_recorder).
+            PROCESS_RECORDER_TOPIC="gateways.pg_recorder:OneTripProcessRecorder",
             POSTGRES_DBNAME=p["dbname"],
             POSTGRES_HOST=p["host"],
             POSTGRES_PORT=p["port"],
