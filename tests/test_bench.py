@@ -134,6 +134,8 @@ def test_http_runs_closed_and_open_loop_against_the_real_server(
         assert block["commands"] > 0, block
         assert block["errors"] == 0, block["error_kinds"]
         assert block.keys() >= LATENCY_KEYS and "loadgen_cpu_percent" in block
+        before, after = (float(ns) for ns in block["loop_ns_before_after"].split("/"))
+        assert 0 < before < 1000 and 0 < after < 1000  # ns per Python loop iteration
     assert status == 0
     assert "p99 at 40/s" in text
 

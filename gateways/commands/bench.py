@@ -324,7 +324,11 @@ def _http(store: BenchStore, options: dict[str, Any]) -> list[Block]:
                     profiles = profile_workers(
                         server, options["warmup"] + options["duration"], prefix
                     )
+                # This VM's speed swings by half within minutes (neighbours): each run says
+                # how fast Python ran just before and just after it, to read its latency by.
+                before = python_loop_ns(300_000)
                 figures = _load(server.host, server.port, tokens, options, rate)
+                figures["loop_ns_before_after"] = f"{before:.0f}/{python_loop_ns(300_000):.0f}"
                 block = Block("http", f"{workers} worker(s), {label}", figures)
                 block.notes.append(
                     "commands: register + transfer/accept/answer/serve/evaluate, JSON over "
