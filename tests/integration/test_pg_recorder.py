@@ -17,6 +17,7 @@ from gateways.pg_recorder import OneTripProcessRecorder
 from gateways.settings import Settings
 from gateways.store import connect
 from gateways.wiring import build_service
+from tests.support.postgres import PostgresServer
 
 pytestmark = pytest.mark.postgres
 
@@ -25,7 +26,7 @@ TOPIC = "tests.bench:Probe.Happened"
 
 
 @pytest.fixture
-def settings(pg_server, pg_database: str) -> Settings:  # type: ignore[no-untyped-def]
+def settings(pg_server: PostgresServer, pg_database: str) -> Settings:
     return Settings(database_url=pg_server.url(pg_database), pool_size=1)
 
 
