@@ -38,7 +38,7 @@ from domain.case_events import CaseEvent
 from domain.case_events import Registered as RegisteredEvent
 from domain.chain import ChainReport, verify_chain
 from domain.classification import Category, Channel
-from domain.command_cache import CommandCache
+from domain.command_cache import CaseCache, CommandCache
 from domain.errors import DomainError, forbidden, invalid, not_found, refuse
 from domain.group_commit import GroupCommit
 from domain.index import (
@@ -152,13 +152,15 @@ class CaseService(Application[UUID]):
         directory_refresh_seconds: float = 1.0,
         codes: Callable[[int], str] = _code_generator,
         command_cache_size: int = 10_000,
+        cache: CaseCache | None = None,
     ) -> None:
         super().__init__(env)
         self.clock = clock
         self.rules = rules
         self.pepper = pepper
         self.codes = codes
-        self._cache: CommandCache[Petition] = CommandCache(command_cache_size)
+        # The last saved state of recently commanded cases; by default this process's own.
+        self._cache: CaseCache = cache if cache is not None else CommandCache(command_cache_size)
         # Concurrent commands share transactions (see domain.group_commit for why).
         self.commits = GroupCommit(self._record)
         self.bulk_histories: Callable[[Mapping[UUID, int]], dict[UUID, list[Any]]] | None = None
@@ -173,6 +175,7 @@ class CaseService(Application[UUID]):
     def close(self) -> None:
         """Write what is queued for the committer thread, then close the store."""
         self.commits.close()
+        self._cache.close()
         super().close()
 
     def construct_recorder(self) -> ProcessRecorder:

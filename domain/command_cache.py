@@ -19,10 +19,21 @@ from __future__ import annotations
 import pickle
 import threading
 from collections import OrderedDict
-from typing import Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 from uuid import UUID
 
 T = TypeVar("T")
+
+
+class CaseCache(Protocol):
+    """What ``CaseService`` needs of a cache of saved cases: this module's, for one process,
+    or one that several processes share (``gateways.shared_cache``)."""
+
+    def take(self, key: UUID) -> Any | None: ...
+
+    def put(self, key: UUID, value: Any) -> None: ...
+
+    def close(self) -> None: ...
 
 
 class CommandCache(Generic[T]):
@@ -32,6 +43,9 @@ class CommandCache(Generic[T]):
         self.maxsize = maxsize
         self._entries: OrderedDict[UUID, bytes] = OrderedDict()
         self._lock = threading.Lock()
+
+    def close(self) -> None:
+        """Nothing to release: the entries are this process's memory."""
 
     def take(self, key: UUID) -> T | None:
         """A private copy of the cached state, or None."""

@@ -74,6 +74,9 @@ class Settings:
     workers: int = 1
     pool_size: int = 10
     aggregate_cache: int = 10000
+    # A file the API workers of one host share their cached cases in (gateways.shared_cache);
+    # ``xinfang serve`` with several workers makes one for its run.
+    shared_cache: str | None = None
     in_process_projections: bool = True
     log_level: str = "info"
     extra: Mapping[str, str] = field(default_factory=dict)
@@ -128,6 +131,7 @@ class Settings:
             workers=number("WORKERS", 1),
             pool_size=number("POOL_SIZE", 10),
             aggregate_cache=number("AGGREGATE_CACHE", 10000),
+            shared_cache=text("SHARED_CACHE"),
             in_process_projections=flag("IN_PROCESS_PROJECTIONS", True),
             log_level=text("LOG_LEVEL", "info") or "info",
         )

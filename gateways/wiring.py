@@ -9,7 +9,9 @@ from pathlib import Path
 from psycopg.conninfo import make_conninfo
 
 from domain.application import CaseService, Clock
+from domain.command_cache import CaseCache
 from gateways.settings import Settings
+from gateways.shared_cache import SharedCommandCache
 from gateways.store import (
     eventsourcing_env,
     latest_versions,
@@ -41,6 +43,7 @@ def build_service(settings: Settings, clock: Clock | None = None) -> CaseService
             rules=settings.rules(),
             pepper=pepper(settings),
             command_cache_size=settings.aggregate_cache,
+            cache=_shared_cache(settings),
         )
     if settings.uses_postgres:
         # Several processes write to one PostgreSQL store: check versions before a shared
@@ -49,6 +52,14 @@ def build_service(settings: Settings, clock: Clock | None = None) -> CaseService
         # The projection runner reloads evicted cases a batch at a time, in one query.
         service.bulk_histories = stored_histories(service.recorder)
     return service
+
+
+def _shared_cache(settings: Settings) -> CaseCache | None:
+    """The cache the workers of this host share, when the settings name its file (several
+    workers); None: the service keeps its own."""
+    if not settings.shared_cache or settings.aggregate_cache <= 0:
+        return None
+    return SharedCommandCache(settings.shared_cache, settings.aggregate_cache)
 
 
 def build_view_database(settings: Settings) -> ViewDatabase:

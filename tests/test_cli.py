@@ -19,9 +19,14 @@ import jwt
 import pytest
 
 from domain.acts import Actor
+from gateways.bench.scenario import STEPS, registration
+from gateways.bench.seeding import bench_tokens, seed_directory
 from gateways.cli import build_parser, main
 from gateways.settings import DEV_JWT_SECRET, Settings
+from gateways.shared_cache import cache_folder
 from gateways.tokens import read_token
+from gateways.wiring import build_service
+from tests.support.postgres import PostgresServer
 
 DESIGN_COMMANDS = {
     "serve",
@@ -226,6 +231,68 @@ def test_serve_seeds_an_empty_store_and_answers_with_a_printed_token(tmp_path: P
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+@pytest.mark.postgres
+def test_serve_with_two_workers_shares_one_case_cache_for_the_run(
+    tmp_path: Path, pg_server: PostgresServer, pg_database: str
+) -> None:
+    """``XINFANG_WORKERS=2`` on PostgreSQL, the production shape: every act of a case's
+    lifecycle, each on a new connection (so on either worker), is recorded; the workers' shared
+    cache file exists while the server runs and is gone when it stops."""
+    settings = Settings(database_url=pg_server.url(pg_database))
+    service = build_service(settings)
+    try:
+        seed_directory(service)
+    finally:
+        service.close()
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("XINFANG_")}
+    env.update(
+        XINFANG_DATABASE_URL=settings.database_url or "",
+        XINFANG_PORT=str(port),
+        XINFANG_WORKERS="2",
+        XINFANG_IN_PROCESS_PROJECTIONS="false",
+    )
+    caches = Path(cache_folder())
+    before = set(caches.glob("xinfang-cases-*.cache"))
+    out_path = tmp_path / "stdout.txt"
+    with out_path.open("w") as out:
+        proc = subprocess.Popen(
+            [*_xinfang(), "serve", "--no-demo"], env=env, stdout=out, stderr=subprocess.STDOUT
+        )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        _wait_for_health(base, proc, out_path)
+        made = set(caches.glob("xinfang-cases-*.cache")) - before
+        assert len(made) == 1, made
+        tokens = bench_tokens(settings)
+        for number in range(3):
+            reply = httpx.post(
+                f"{base}/api/v1/petitions",
+                json=registration(number),
+                headers={"Authorization": f"Bearer {tokens['bureau']}"},
+                timeout=10,
+            )
+            assert reply.status_code == 201, reply.text
+            case_id = reply.json()["id"]
+            for step in STEPS:
+                reply = httpx.post(
+                    f"{base}/api/v1/petitions/{case_id}/{step.action}",
+                    json=step.params,
+                    headers={"Authorization": f"Bearer {tokens[step.role]}"},
+                    timeout=10,
+                )
+                assert reply.status_code == 200, reply.text
+            assert reply.json()["version"] == 1 + len(STEPS)
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    assert not made & set(caches.glob("xinfang-cases-*.cache"))
 
 
 def _xinfang() -> list[str]:

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from gateways.settings import Settings
+from gateways.shared_cache import new_cache_path
 
 APP = "gateways.http.app:create_app"
 
@@ -84,7 +85,11 @@ def api_server(
         "--log-level",
         "warning",
     ]
-    process = subprocess.Popen(command, env=server_environment(settings), start_new_session=True)
+    env = server_environment(settings)
+    shared = new_cache_path() if workers > 1 else None
+    if shared is not None:  # what ``xinfang serve`` does for its workers
+        env["XINFANG_SHARED_CACHE"] = shared
+    process = subprocess.Popen(command, env=env, start_new_session=True)
     try:
         _wait_ready(process, port, timeout)
         server = RunningServer("127.0.0.1", port, process)
@@ -93,6 +98,9 @@ def api_server(
         yield server
     finally:
         _stop(process)
+        if shared is not None:
+            with contextlib.suppress(OSError):
+                os.remove(shared)
 
 
 def _wait_ready(process: subprocess.Popen[bytes], port: int, timeout: float) -> None:

@@ -13,6 +13,7 @@ import argparse
 import contextlib
 import importlib
 import logging
+import os
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import replace
@@ -28,6 +29,7 @@ from gateways.demo import DEMO_OFFICIALS, first_case, has_cases
 from gateways.demo.cases import DemoSummary
 from gateways.http.app import create_app
 from gateways.settings import Settings
+from gateways.shared_cache import new_cache_path
 from gateways.tokens import issue_token
 from gateways.wiring import build_service
 
@@ -168,6 +170,16 @@ def _run_uvicorn(settings: Settings, service: CaseService) -> None:
     if settings.workers <= 1:
         uvicorn.run(create_app(settings, service=service, server_heap=True), **options)
         return
-    # Several workers: each process builds its own app (and service) from the environment.
+    # Several workers: each process builds its own app (and service) from the environment,
+    # and they share one cache of the cases they command (``gateways.shared_cache``).
     sys.stdout.flush()
-    uvicorn.run(APP_FACTORY, factory=True, workers=settings.workers, **options)
+    made = None
+    if not settings.shared_cache and settings.aggregate_cache > 0:
+        made = os.environ["XINFANG_SHARED_CACHE"] = new_cache_path()
+    try:
+        uvicorn.run(APP_FACTORY, factory=True, workers=settings.workers, **options)
+    finally:
+        if made is not None:
+            os.environ.pop("XINFANG_SHARED_CACHE", None)
+            with contextlib.suppress(OSError):
+                os.remove(made)
