@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import secrets
-import string
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -130,7 +129,8 @@ ACTS: dict[str, str] = {
 
 
 def _code_generator(length: int) -> str:
-    return "".join(secrets.choice(string.digits) for _ in range(length))
+    """``length`` random digits (one draw from the system's generator, not one per digit)."""
+    return str(secrets.randbelow(10**length)).zfill(length)
 
 
 class CaseService(Application[UUID]):

@@ -180,6 +180,8 @@ def test_an_act_answers_alike_both_ways(api: Api, long_way: TestClient) -> None:
     slow_view = {k: v for k, v in slow.json().items() if k not in own}
     assert fast_view == slow_view
     assert fast.headers["content-type"] == slow.headers["content-type"]
+    assert sorted(fast.headers.keys()) == sorted(slow.headers.keys())
+    assert int(fast.headers["content-length"]) == len(fast.content)
 
 
 def test_a_registration_answers_alike_both_ways(api: Api, long_way: TestClient) -> None:
@@ -194,6 +196,7 @@ def test_a_registration_answers_alike_both_ways(api: Api, long_way: TestClient) 
     }
     assert fast.headers["location"] == f"{API}/{fast.json()['id']}"
     assert slow.headers["location"] == f"{API}/{slow.json()['id']}"
+    assert sorted(fast.headers.keys()) == sorted(slow.headers.keys())
 
 
 def test_a_registration_seen_before_and_bad_registrations_answer_alike(
