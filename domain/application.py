@@ -49,7 +49,7 @@ from domain.index import (
     serial_index_id,
 )
 from domain.petition import Petition
-from domain.steps import CatchUp, Driver, Load, Save, Step, Steps
+from domain.steps import CatchUp, Driver, Fetch, Load, Save, SaveAll, Step, Steps
 from domain.units import UNIT_EVENT_TYPES, Directory, Tier, Unit, UnitRecord, tier_of_code
 
 SAVE_ATTEMPTS = 5
@@ -289,46 +289,82 @@ class CaseService(Application[UUID]):
         With ``tracking`` (an intake message's position) the position is recorded in the same
         transaction as the case, so a redelivered message registers nothing twice.
         """
+        return self.run(self.register_steps(actor, reg, tracking))
+
+    def register_steps(
+        self, actor: Actor, reg: Registration, tracking: Tracking | None = None
+    ) -> Steps[Registered]:
+        """``register`` as a generator of the I/O it needs (``domain.steps``).
+
+        Optimistic about petitioner files, as acts are about cases: a petitioner whose file is
+        in the command cache is judged on it, and one whose file is not is taken for a new
+        petitioner, so a registration from a new petitioner reads nothing. Either guess is
+        checked by the store: the file is saved with the case, and a file that exists already
+        (or moved on) refuses that save; the registration is then decided again on files read
+        from the store. Earlier cases of the same matter are always read from the store.
+        """
         access.check_role(actor, "register")
         if reg.external_id:
             case_id = external_case_id(reg.external_id)
-            existing = self._find(case_id)
+            existing = yield from self._existing(actor, case_id, tracking)
             if existing is not None:
-                # The same external id must not reveal a case the caller may not see.
-                access.check_visible(actor, existing, self.directory)
-                self._record_position(tracking)
-                return Registered(existing, False, None, None)
+                return existing
         else:
             case_id = uuid4()
+        optimistic = True
         for _ in range(SAVE_ATTEMPTS):
             try:
-                return self._register_once(actor, reg, case_id, tracking)
+                return (yield from self._register_once(actor, reg, case_id, tracking, optimistic))
             except IntegrityError:
+                optimistic = False
                 if reg.external_id:
-                    existing = self._find(case_id)
+                    existing = yield from self._existing(actor, case_id, tracking)
                     if existing is not None:
-                        access.check_visible(actor, existing, self.directory)
-                        self._record_position(tracking)
-                        return Registered(existing, False, None, None)
+                        return existing
         raise refuse("CONCURRENT_UPDATE")
 
+    def _existing(
+        self, actor: Actor, case_id: UUID, tracking: Tracking | None
+    ) -> Steps[Registered | None]:
+        """The case an external id was registered as before, if any (idempotent intake)."""
+        existing = yield from self._read_case(case_id)
+        if existing is None:
+            return None
+        # The same external id must not reveal a case the caller may not see.
+        access.check_visible(actor, existing, self.directory)
+        self._record_position(tracking)
+        return Registered(existing, False, None, None)
+
+    def _read_case(self, case_id: UUID) -> Steps[Petition | None]:
+        try:
+            case: Petition = yield Load(case_id)
+        except DomainError:  # not found
+            return None
+        return case
+
     def _record_position(self, tracking: Tracking | None) -> None:
-        """Advance an upstream position with no events (a duplicate or refused message)."""
+        """Advance an upstream position with no events (a duplicate or refused message).
+        Blocking; only intake consumers, which run commands on threads, have positions."""
         if tracking is None:
             return
         with contextlib.suppress(IntegrityError):  # already recorded: seen before
             self.recorder.insert_events([], tracking=tracking)
 
     def _register_once(
-        self, actor: Actor, reg: Registration, case_id: UUID, tracking: Tracking | None
-    ) -> Registered:
+        self,
+        actor: Actor,
+        reg: Registration,
+        case_id: UUID,
+        tracking: Tracking | None,
+        optimistic: bool,
+    ) -> Steps[Registered]:
         directory = self.directory
         now = self.clock.now()
         act = Act(actor, reg.occurred_at or now, now, directory, self.rules)
         tier_of_code(reg.division_code)  # validates the code before anything else
         keys = petitioner_keys(reg.petitioners, self.pepper) if not reg.anonymous else []
-        files = [self._petitioner_file(k, now) for k in keys]
-        earlier = self._earlier_same_matter(files, reg)
+        files = yield from self._petitioner_files(keys, now, optimistic)
+        earlier = yield from self._earlier_same_matter(files, reg)
         open_case = next((c for c in earlier if not c.concluded), None)
         rechecked = next((c for c in earlier if c.rechecked), None)
         repeat_of = open_case or rechecked
@@ -379,33 +415,49 @@ class CaseService(Application[UUID]):
             else:
                 # Art.36: after a recheck the same facts and reasons are not accepted again.
                 case.refuse_reacceptance(act, original_case_id=str(repeat_of.id))
-        recordings = self.save_tracked(*to_save, tracking=tracking)
-        # The next act on the new case (its transfer, mostly) starts from memory, not a read.
+        recordings = yield SaveAll(tuple(to_save), tracking)
+        # The next act on the new case (its transfer, mostly) starts from memory, not a read;
+        # so does the petitioner's next registration.
         self._cache.put(case.id, case)
         if repeat_of is not None:
             self._cache.put(repeat_of.id, repeat_of)
+        for f in files:
+            self._cache.put(f.id, f)
         position = recordings[-1].notification.id if recordings else None
         return Registered(case, True, code, position)
 
-    def _petitioner_file(self, key: str, now: datetime) -> PetitionerFile:
-        try:
-            file: PetitionerFile = self.repository.get(petitioner_file_id(key))
-            return file
-        except AggregateNotFoundError:
-            return PetitionerFile.open(key, now)
+    def _petitioner_files(
+        self, keys: list[str], now: datetime, optimistic: bool
+    ) -> Steps[list[PetitionerFile]]:
+        """Each petitioner's file: cached or taken for new when ``optimistic``, else as the
+        store has it (new where it has none)."""
+        ids = [petitioner_file_id(k) for k in keys]
+        found: dict[UUID, Any] = {}
+        if optimistic:
+            found = {i: self._cache.take(i) for i in ids}
+        elif ids:
+            found = yield Fetch(tuple(ids))
+        return [
+            f if isinstance(f := found.get(i), PetitionerFile) else PetitionerFile.open(k, now)
+            for i, k in zip(ids, keys, strict=True)
+        ]
 
     def _earlier_same_matter(
         self, files: list[PetitionerFile], reg: Registration
-    ) -> list[Petition]:
+    ) -> Steps[list[Petition]]:
         if reg.same_matter_as is not None:
-            linked = self._find(reg.same_matter_as)
+            linked = yield from self._read_case(reg.same_matter_as)
             return [linked] if linked is not None else []
         if reg.new_facts:
             return []  # new facts or reasons make a new matter (Art.36)
         ids: list[UUID] = []
         for f in files:
             ids.extend(i for i in f.same_matter(reg.matter_kind, reg.division_code) if i not in ids)
-        cases = [c for c in (self._find(i) for i in ids) if c is not None]
+        cases = []
+        for i in ids:
+            found = yield from self._read_case(i)
+            if found is not None:
+                cases.append(found)
         return sorted(cases, key=lambda c: c.received_at, reverse=True)
 
     def _level_skipping(self, actor: Actor, reg: Registration, open_case: Petition | None) -> bool:
@@ -458,6 +510,8 @@ class CaseService(Application[UUID]):
         suspect = False  # the cached state may be stale: catch it up before acting again
         for _ in range(SAVE_ATTEMPTS):
             cached = self._cache.take(case_id)
+            if not isinstance(cached, Petition):  # none, or an id that is no case's
+                cached = None
             if cached is None:
                 case, fresh = (yield Load(case_id)), True
             elif suspect:
@@ -494,9 +548,20 @@ class CaseService(Application[UUID]):
         """One step's I/O, blocking."""
         if isinstance(step, Save):
             return self.commits.save(step.case)
+        if isinstance(step, SaveAll):
+            return self.save_tracked(*step.aggregates, tracking=step.tracking)
         if isinstance(step, CatchUp):
             return self._caught_up(step.case)
+        if isinstance(step, Fetch):
+            return self._fetch(step.ids)
         return self._get(step.case_id)
+
+    def _fetch(self, ids: Sequence[UUID]) -> dict[UUID, Any]:
+        found: dict[UUID, Any] = {}
+        for i in ids:
+            with contextlib.suppress(AggregateNotFoundError):
+                found[i] = self.repository.get(i)
+        return found
 
     def _apply(
         self,
@@ -608,12 +673,6 @@ class CaseService(Application[UUID]):
             assert caught is not None
             case = caught
         return case
-
-    def _find(self, case_id: UUID) -> Petition | None:
-        try:
-            return self._get(case_id)
-        except DomainError:
-            return None
 
     def _as_of(self, case_id: UUID, as_of: datetime) -> Petition:
         events = [e for e in self.events.get(case_id) if e.timestamp <= as_of]

@@ -1,10 +1,11 @@
 """The I/O a command needs, as values: a command is a generator that yields them.
 
-``CaseService.perform_steps`` decides everything itself and yields a step whenever it needs the
-store: a case to load, a cached case to catch up, a case to save. Whoever drives the generator
-does that I/O and sends the answer back (or throws the error in). ``CaseService.run`` drives it
-by blocking, for threads; an event loop drives it by awaiting (``gateways.http.commands``), so
-the same rules run either way and only the waiting differs.
+``CaseService.perform_steps`` and ``register_steps`` decide everything themselves and yield a
+step whenever they need the store: a case to load, a cached case to catch up, aggregates to
+read or to save. Whoever drives the generator does that I/O and sends the answer back (or
+throws the error in). ``CaseService.run`` drives it by blocking, for threads; an event loop
+drives it by awaiting (``gateways.http.commands``), so the same rules run either way and only
+the waiting differs.
 """
 
 from __future__ import annotations
@@ -39,7 +40,24 @@ class Save:
     case: Any
 
 
-Step = Load | CatchUp | Save
+@dataclass(frozen=True, slots=True)
+class Fetch:
+    """Read aggregates of any kind by id; answers ``{id: aggregate}`` for those the store has."""
+
+    ids: tuple[UUID, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SaveAll:
+    """Write several aggregates' pending events in one transaction, with an upstream position
+    when ``tracking`` is given; answers with the recordings, or raises ``IntegrityError`` when
+    one of them moved on (or, being new, exists already)."""
+
+    aggregates: tuple[Any, ...]
+    tracking: Any = None
+
+
+Step = Load | CatchUp | Save | Fetch | SaveAll
 Steps = Generator[Step, Any, T]
 
 

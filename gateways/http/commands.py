@@ -18,9 +18,9 @@ from uuid import UUID
 from starlette.concurrency import run_in_threadpool
 
 from domain.acts import Actor
-from domain.application import CaseService
+from domain.application import CaseService, Registered, Registration
 from domain.petition import Petition
-from domain.steps import Driver, Save, Steps
+from domain.steps import Driver, Save, SaveAll, Steps
 
 T = TypeVar("T")
 
@@ -37,6 +37,12 @@ async def perform(
     return await drive(service, service.perform_steps(case_id, actor, action, occurred_at, params))
 
 
+async def register(service: CaseService, actor: Actor, reg: Registration) -> Registered:
+    """``CaseService.register``, awaiting its I/O: a new petitioner's registration reads
+    nothing, so it leaves the loop only for its save."""
+    return await drive(service, service.register_steps(actor, reg))
+
+
 async def drive(service: CaseService, steps: Steps[T]) -> T:
     """Drive a command's steps (``domain.steps``) to its result."""
     driver = Driver(steps)
@@ -44,6 +50,9 @@ async def drive(service: CaseService, steps: Steps[T]) -> T:
         try:
             if isinstance(step, Save):
                 driver.answer(await asyncio.wrap_future(service.commits.submit(step.case)))
+            elif isinstance(step, SaveAll) and step.tracking is None:
+                saved = service.commits.submit(*step.aggregates)
+                driver.answer(await asyncio.wrap_future(saved))
             else:
                 driver.answer(await run_in_threadpool(service.step, step))
         except Exception as failed:

@@ -25,7 +25,6 @@ from typing import Any
 from uuid import UUID
 
 from pydantic import BaseModel, ValidationError
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
 from domain.errors import DomainError
@@ -88,10 +87,8 @@ async def serve(
     case_id, actor, command, action = ready
     service = app.state.service
     try:
-        if case_id is None:  # blocking (it reads the store more than once): a pool thread
-            status, view, headers = await run_in_threadpool(
-                registration_answer, command, actor, service
-            )
+        if case_id is None:
+            status, view, headers = await registration_answer(command, actor, service)
         else:
             status, view, headers = (
                 200,

@@ -7,6 +7,9 @@ import pytest
 from domain.acts import SYSTEM
 from domain.case_events import AccusationViewed
 from domain.errors import DomainError, NotFound
+from domain.steps import SaveAll
+from gateways.settings import Settings
+from gateways.wiring import build_service
 from tests.scenario_support import (
     CITY_BUREAU,
     CITY_DI,
@@ -21,6 +24,7 @@ from tests.scenario_support import (
     World,
     official,
     refusal,
+    registration,
 )
 
 
@@ -207,3 +211,59 @@ def test_a_matter_submitted_twice_with_one_external_id_is_registered_once(world:
     assert first.created and not again.created
     assert again.case.id == first.case.id
     assert world.top() == top
+
+
+# ------------------------------------------- registration that guesses from memory
+def test_a_returning_petitioner_unknown_to_this_worker_is_still_found_a_repeat(
+    world: World, store_settings: Settings
+) -> None:
+    """A worker with no file of the petitioner in memory takes them for new; the store refuses
+    that guess (their file exists) and the matter is decided again on the stored file."""
+    original = case_open_at_the_county(world)
+    other = build_service(store_settings, world.clock)  # another worker, or after a restart
+    try:
+        world.on(5)
+        repeat = other.register(
+            official(CITY_BUREAU),
+            registration(channel="visit", matter_kind="social_insurance"),
+        ).case
+    finally:
+        other.close()
+
+    assert repeat.repeat_of == str(original)
+    assert repeat.conclusion == "declined"
+    assert str(repeat.id) in world.case(original).repeats
+
+
+def test_a_petitioner_file_remembered_before_another_worker_added_to_it_is_read_again(
+    world: World, store_settings: Settings
+) -> None:
+    """This worker remembers the petitioner's file with one land case; another worker files a
+    social-insurance case for them since. The same social-insurance matter here is a repeat of
+    that case, which the remembered file does not show."""
+    world.register()  # land compensation: this worker now remembers the petitioner's file
+    other = build_service(store_settings, world.clock)
+    try:
+        world.on(1)
+        elsewhere = other.register(
+            official(COUNTY_BUREAU), registration(matter_kind="social_insurance")
+        ).case
+    finally:
+        other.close()
+    world.on(2)
+
+    repeat = world.registered(matter_kind="social_insurance").case
+
+    assert repeat.repeat_of == str(elsewhere.id)
+    assert repeat.conclusion == "declined"
+
+
+def test_a_new_petitioners_registration_reads_nothing_before_its_save(world: World) -> None:
+    """Why registration guesses: on the event loop it then needs no thread for a read."""
+    steps = world.service.register_steps(official(COUNTY_BUREAU), registration())
+
+    first = next(steps)
+
+    assert isinstance(first, SaveAll)
+    kinds = sorted(type(a).__name__ for a in first.aggregates)
+    assert kinds == ["Petition", "PetitionerFile", "SerialNumber"]

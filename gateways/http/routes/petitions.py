@@ -2,9 +2,9 @@
 
 Thin on purpose: parse the body, take the caller from the token, call ``CaseService``, build the
 view. Who may do what, and when, is decided by the domain (``domain.access``, the aggregate).
-The acts are ``async``: their rules run on the event loop and only the store's I/O leaves it
-(``gateways.http.commands``). Registration and the reads are plain ``def`` and run in the
-server's thread pool, since they read the store more than once.
+The commands (registration and the acts) are ``async``: their rules run on the event loop and
+only the store's I/O leaves it (``gateways.http.commands``). The reads are plain ``def`` and
+run in the server's thread pool, since they read the store more than once.
 """
 
 # No ``from __future__ import annotations`` here: the act routes are made in a loop and FastAPI
@@ -17,7 +17,7 @@ from uuid import UUID
 from fastapi import APIRouter, Body, Path
 from fastapi.responses import JSONResponse
 
-from domain.application import ACTS, Registration
+from domain.application import ACTS, Registered, Registration
 from domain.errors import not_found
 from gateways.http import commands
 from gateways.http.deps import AsOf, Caller, Service, today_of
@@ -70,22 +70,21 @@ COMMAND_ERRORS = error_responses(401, 403, 404, 409, 422)
         **error_responses(401, 403, 409, 422),
     },
 )
-def register(body: RegisterPetition, actor: Caller, service: Service) -> JSONResponse:
+async def register(body: RegisterPetition, actor: Caller, service: Service) -> JSONResponse:
     """登记 (Art.22, 23). Repeats, level-skipping visits and re-raised facts are detected here.
     An ``external_id`` already registered returns that case with 200 and records nothing."""
-    status, view, headers = registration_answer(body, actor, service)
+    status, view, headers = await registration_answer(body, actor, service)
     return JSONResponse(view, status_code=status, headers=headers or None)
 
 
-def registration_answer(
+async def registration_answer(
     body: RegisterPetition, actor: Any, service: Any
 ) -> tuple[int, dict[str, Any], dict[str, str]]:
     """The status, case view and headers a registration answers with (also the hot path's:
     ``gateways.http.fast_acts``)."""
-    registered = service.register(actor, _registration(body))
+    registered: Registered = await commands.register(service, actor, _registration(body))
     case = registered.case
-    directory = service.directory
-    view = case_view(case, actor, directory, service.rules, today_of(service))
+    view = case_view(case, actor, service.directory, service.rules, today_of(service))
     view["created"] = registered.created
     view["position"] = registered.position
     if registered.created:
