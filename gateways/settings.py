@@ -79,6 +79,7 @@ class Settings:
     shared_cache: str | None = None
     in_process_projections: bool = True
     log_level: str = "info"
+    access_log: bool = True  # one line per request from uvicorn (the bench turns it off)
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -134,6 +135,7 @@ class Settings:
             shared_cache=text("SHARED_CACHE"),
             in_process_projections=flag("IN_PROCESS_PROJECTIONS", True),
             log_level=text("LOG_LEVEL", "info") or "info",
+            access_log=flag("ACCESS_LOG", True),
         )
 
     def rules(self) -> Rules:

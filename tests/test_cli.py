@@ -225,12 +225,7 @@ def test_serve_seeds_an_empty_store_and_answers_with_a_printed_token(tmp_path: P
         assert case.group(1) in reply.text
         assert httpx.get(f"{base}/api/v1/petitions/{case.group(1)}").status_code == 401
     finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        _interrupt(proc)
 
 
 @pytest.mark.postgres
@@ -286,13 +281,18 @@ def test_serve_with_two_workers_shares_one_case_cache_for_the_run(
                 assert reply.status_code == 200, reply.text
             assert reply.json()["version"] == 1 + len(STEPS)
     finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        _interrupt(proc)
     assert not made & set(caches.glob("xinfang-cases-*.cache"))
+
+
+def _interrupt(proc: subprocess.Popen[bytes]) -> None:
+    """Ctrl-C, as at a terminal; killed if it has not stopped 20 s later."""
+    proc.send_signal(signal.SIGINT)
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 def _xinfang() -> list[str]:

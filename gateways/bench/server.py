@@ -1,7 +1,8 @@
-"""The real API server for the bench: uvicorn in a subprocess on the bench store.
+"""The real API server for the bench: ``xinfang serve`` in a subprocess on the bench store.
 
-Started the way production starts it (uvloop, httptools, no access log), pointed at the bench
-database through the same ``XINFANG_`` variables, so what is measured is what is deployed.
+Started the way production starts it (uvicorn, uvloop, httptools, no access log), pointed at
+the bench database through the same ``XINFANG_`` variables, so what is measured is what is
+deployed.
 """
 
 from __future__ import annotations
@@ -31,8 +32,9 @@ class RunningServer:
     process: subprocess.Popen[bytes]
 
     def worker_pids(self) -> list[int]:
-        """The processes that serve requests: uvicorn's workers, or the server itself."""
-        children = _children(self.process.pid)
+        """The processes that serve requests: uvicorn's workers, or the server itself (not
+        the resource tracker that multiprocessing starts beside the workers)."""
+        children = [p for p in _children(self.process.pid) if not _is_resource_tracker(p)]
         return children or [self.process.pid]
 
 
@@ -63,33 +65,28 @@ def server_environment(settings: Settings) -> dict[str, str]:
 def api_server(
     settings: Settings, *, workers: int, timeout: float = 60.0, app: str = APP
 ) -> Iterator[RunningServer]:
-    """Start the API with ``workers`` processes, wait until it answers, stop it afterwards."""
+    """Start the API with ``workers`` processes, wait until it answers, stop it afterwards.
+
+    The default app is started by ``xinfang serve``, as production starts it (its protocol,
+    its shared cache for several workers); another app factory by uvicorn's own command."""
     port = free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        app,
-        "--factory",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--workers",
-        str(workers),
-        "--loop",
-        "uvloop",
-        "--http",
-        "httptools",
-        "--no-access-log",
-        "--log-level",
-        "warning",
-    ]
     env = server_environment(settings)
-    shared = new_cache_path() if workers > 1 else None
-    if shared is not None:  # what ``xinfang serve`` does for its workers
-        env["XINFANG_SHARED_CACHE"] = shared
-    process = subprocess.Popen(command, env=env, start_new_session=True)
+    env.update(
+        XINFANG_HOST="127.0.0.1",
+        XINFANG_PORT=str(port),
+        XINFANG_WORKERS=str(workers),
+        XINFANG_ACCESS_LOG="false",
+    )
+    shared = None
+    if app == APP:
+        command = [sys.executable, "-m", "gateways.cli", "serve", "--no-demo"]
+    else:
+        command = [sys.executable, "-m", "uvicorn", app, "--factory", "--host", "127.0.0.1"]
+        command += ["--port", str(port), "--workers", str(workers), "--loop", "uvloop"]
+        command += ["--http", "httptools", "--no-access-log", "--log-level", "warning"]
+        if workers > 1:  # what ``xinfang serve`` does for its workers
+            shared = env["XINFANG_SHARED_CACHE"] = new_cache_path()
+    process = subprocess.Popen(command, env=env, start_new_session=True, stdout=subprocess.DEVNULL)
     try:
         _wait_ready(process, port, timeout)
         server = RunningServer("127.0.0.1", port, process)
@@ -135,6 +132,14 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
+
+
+def _is_resource_tracker(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            return b"resource_tracker" in f.read()
+    except OSError:
+        return False
 
 
 def _children(pid: int) -> list[int]:
