@@ -62,6 +62,19 @@ def new_cache_path() -> str:
     return path
 
 
+def _reserve(fd: int, size: int) -> None:
+    """Make the file ``size`` bytes with its pages really there. A sparse file on a full
+    ``tmpfs`` (Docker gives ``/dev/shm`` 64 MB by default) would be mapped all the same, and the
+    first write to a page it cannot hold would kill the worker with SIGBUS; reserved up front,
+    a too-small folder is an ``OSError`` here instead. Every worker asks for the same size."""
+    if os.fstat(fd).st_size >= size:
+        return
+    if hasattr(os, "posix_fallocate"):
+        os.posix_fallocate(fd, 0, size)
+    else:  # pragma: no cover - not Linux
+        os.ftruncate(fd, size)
+
+
 class SharedCommandCache:
     """``domain.command_cache.CommandCache`` for several processes: the same ``take`` and
     ``put``, on a file every worker maps."""
@@ -73,10 +86,12 @@ class SharedCommandCache:
         self.slots = slots
         size = slots * SLOT_BYTES
         self._fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-        # Every worker asks for the same size; a file already that big is left as it is.
-        if os.fstat(self._fd).st_size < size:
-            os.ftruncate(self._fd, size)
-        self._map = mmap.mmap(self._fd, size)
+        try:
+            _reserve(self._fd, size)
+            self._map = mmap.mmap(self._fd, size)
+        except OSError:
+            os.close(self._fd)
+            raise
         self._lock = threading.Lock()
 
     def close(self) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,6 +21,8 @@ from gateways.store import (
     stored_histories,
 )
 from projections.db import ViewDatabase, views_path
+
+log = logging.getLogger("xinfang.wiring")
 
 
 class SystemClock:
@@ -56,10 +59,20 @@ def build_service(settings: Settings, clock: Clock | None = None) -> CaseService
 
 def _shared_cache(settings: Settings) -> CaseCache | None:
     """The cache the workers of this host share, when the settings name its file (several
-    workers); None: the service keeps its own."""
+    workers); None: the service keeps its own (also when the file cannot be made: a worker
+    that caches alone is slower under load, never wrong)."""
     if not settings.shared_cache or settings.aggregate_cache <= 0:
         return None
-    return SharedCommandCache(settings.shared_cache, settings.aggregate_cache)
+    try:
+        return SharedCommandCache(settings.shared_cache, settings.aggregate_cache)
+    except OSError as error:
+        log.warning(
+            "共享缓存不可用，各进程自行缓存 shared case cache unavailable (%s: %s); "
+            "each worker caches its own cases",
+            settings.shared_cache,
+            error,
+        )
+        return None
 
 
 def build_view_database(settings: Settings) -> ViewDatabase:

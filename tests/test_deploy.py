@@ -16,6 +16,7 @@ import yaml
 
 from gateways.cli import build_parser
 from gateways.settings import VARIABLES, Settings
+from gateways.shared_cache import SLOT_BYTES
 
 ROOT = Path(__file__).resolve().parents[1]
 COMPOSE = ROOT / "docker-compose.yml"
@@ -105,6 +106,20 @@ def test_workers_wait_for_the_schema_and_the_topics(compose: dict[str, Any]) -> 
         if "XINFANG_KAFKA_BOOTSTRAP" in environment(service):
             assert needs["kafka-init"]["condition"] == "service_completed_successfully", name
     assert "/deploy/kafka/topics.sh" in " ".join(services["kafka-init"]["entrypoint"])
+
+
+def test_the_api_containers_shared_memory_holds_the_workers_case_cache(
+    compose: dict[str, Any],
+) -> None:
+    """Several API workers share their cached cases in /dev/shm (gateways.shared_cache);
+    Docker's default 64 MB would not hold them, and the workers would each cache alone."""
+    api = compose["services"]["api"]
+    settings = Settings.from_env(environment(api))
+    assert settings.workers > 1
+    size = api["shm_size"].lower()
+    units = {"kb": 1 << 10, "mb": 1 << 20, "gb": 1 << 30}
+    number, unit = re.fullmatch(r"(\d+)([kmg]b)", size).groups()  # type: ignore[union-attr]
+    assert int(number) * units[unit] >= settings.aggregate_cache * SLOT_BYTES
 
 
 def test_the_topic_script_creates_the_topics_the_settings_name() -> None:

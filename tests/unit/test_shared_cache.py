@@ -179,3 +179,16 @@ def test_with_a_shared_cache_the_other_worker_acts_without_reading_the_store(
     case, _ = done.value.value
     assert case.accepted_by == TOWN_1
     assert world.case(case_id).accepted_by == TOWN_1
+
+
+def test_a_cache_file_that_cannot_be_made_leaves_each_worker_its_own_cache(
+    make_world: Callable[..., World], tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Slower under load, never wrong: the service starts and acts with a private cache."""
+    world = make_world(shared_cache=str(tmp_path / "no-such-folder" / "workers.cache"))
+
+    case_id = world.transferred(to=TOWN_1, day=1)
+
+    assert world.case(case_id).holder_unit_id == TOWN_1
+    assert not isinstance(world.service._cache, SharedCommandCache)
+    assert "shared case cache unavailable" in caplog.text
