@@ -7,16 +7,18 @@ read off its printout on a quiet machine.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib.util
 import json
 import os
+import time
 from typing import Any
 
 import psycopg
 import pytest
 
 from gateways.bench.report import latency_figures, percentile
-from gateways.commands.bench import add_arguments, run_bench
+from gateways.commands.bench import add_arguments, contention, run_bench
 from gateways.settings import Settings
 
 LATENCY_KEYS = {"p50_ms", "p95_ms", "p99_ms", "max_ms"}
@@ -126,6 +128,7 @@ def test_http_runs_closed_and_open_loop_against_the_real_server(
         "--warmup", "0.5",
         "--connections", "2",
         "--rate", "40",
+        "--contend", "1",
     )  # fmt: skip
     closed, opened = blocks_of(figures, "http")
     assert closed["mode"] == "http" and "closed loop" in closed["title"]
@@ -138,6 +141,37 @@ def test_http_runs_closed_and_open_loop_against_the_real_server(
         assert 0 < before < 1000 and 0 < after < 1000  # ns per Python loop iteration
     assert status == 0
     assert "p99 at 40/s" in text
+    assert "contended: 1 busy processes shared the CPUs" in text
+
+
+def test_contention_keeps_busy_processes_running_for_the_block_only() -> None:
+    with contention(2):
+        deadline = time.monotonic() + 10
+        while len(busy := _busy_children()) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)  # started, but perhaps not yet running the loop
+        assert len(busy) == 2
+        spent = {pid: _cpu_ticks(pid) for pid in busy}
+        time.sleep(0.5)
+        assert all(_cpu_ticks(pid) > spent[pid] for pid in busy)  # they do burn CPU
+    assert _busy_children() == []
+
+
+def _busy_children() -> list[int]:
+    me = os.getpid()
+    with open(f"/proc/{me}/task/{me}/children") as f:
+        pids = [int(p) for p in f.read().split()]
+    found = []
+    for pid in pids:
+        with contextlib.suppress(OSError), open(f"/proc/{pid}/cmdline", "rb") as f:
+            if b"while True: pass" in f.read():
+                found.append(pid)
+    return found
+
+
+def _cpu_ticks(pid: int) -> int:
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
 
 
 def test_the_relay_bench_starts_its_own_broker_when_none_is_configured(

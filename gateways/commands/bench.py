@@ -7,7 +7,9 @@ Modes (``--modes``, default ``raw,app,http``):
   raw and app rounds alternate so that a busy neighbour weighs on both alike;
 - ``http``: the real API server (uvicorn, 1 and/or 2 workers) driven by a separate load
   process, closed loop for throughput and open loop at ``--rate`` for latency at that rate
-  (targets: ≥ 1,000 commands/s, p99 ≤ 50 ms, no errors);
+  (targets: ≥ 1,000 commands/s, p99 ≤ 50 ms, no errors); ``--contend N`` runs them with N
+  busy processes competing for the CPUs, to see how much of the targets a noisy neighbour
+  takes away;
 - ``relay``: the relay's throughput to the broker;
 - ``projections``: each projection rebuilt from zero over ``--cases`` seeded cases, and its
   queries timed (targets: catch-up ≥ 10,000 events/s; at a million cases the city roll-up
@@ -101,6 +103,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--server-app",
         default="gateways.http.app:create_app",
         help="the uvicorn app factory to serve (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--contend",
+        type=int,
+        default=0,
+        help="busy processes competing for the CPUs during the HTTP runs, as noisy "
+        "neighbours do (default: %(default)s)",
     )
     parser.add_argument("--keep", action="store_true", help="keep the bench database afterwards")
     parser.add_argument(
@@ -292,7 +301,6 @@ def _app_block(
 def _http(store: BenchStore, options: dict[str, Any]) -> list[Block]:
     from gateways.bench.report import Block, print_block
     from gateways.bench.seeding import bench_tokens, seed_directory
-    from gateways.bench.server import api_server
     from gateways.wiring import build_service
 
     try:
@@ -308,44 +316,69 @@ def _http(store: BenchStore, options: dict[str, Any]) -> list[Block]:
         service.close()
     tokens = bench_tokens(store.settings)
     blocks: list[Block] = []
-    for workers in options["workers"]:
-        with api_server(store.settings, workers=workers, app=options["server_app"]) as server:
-            runs = [("closed loop", 0.0)]
-            if options["rate"] > 0:
-                runs.append((f"open loop at {options['rate']:g}/s", options["rate"]))
-            for label, rate in _sustained(runs, blocks):
-                profiles: list[str] = []
-                if options["profile"]:
-                    from gateways.bench.server import profile_workers
+    with contention(options["contend"]):
+        for workers in options["workers"]:
+            blocks.extend(_http_runs(store, options, tokens, workers))
+    return blocks
 
-                    prefix = os.path.join(
-                        tempfile.gettempdir(), f"xinfang-bench-{workers}w-{rate:g}"
-                    )
-                    profiles = profile_workers(
-                        server, options["warmup"] + options["duration"], prefix
-                    )
-                # This VM's speed swings by half within minutes (neighbours): each run says
-                # how fast Python ran just before and just after it, to read its latency by.
-                before = python_loop_ns(300_000)
-                figures = _load(server.host, server.port, tokens, options, rate)
-                figures["loop_ns_before_after"] = f"{before:.0f}/{python_loop_ns(300_000):.0f}"
-                block = Block("http", f"{workers} worker(s), {label}", figures)
+
+@contextlib.contextmanager
+def contention(processes: int) -> Iterator[None]:
+    """``processes`` pure-Python busy loops for as long as the block runs: the server, the
+    database and the load then share the CPUs with them, as with a busy neighbour."""
+    busy = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(processes)]
+    try:
+        yield
+    finally:
+        for process in busy:
+            process.kill()
+            process.wait()
+
+
+def _http_runs(
+    store: BenchStore, options: dict[str, Any], tokens: dict[str, str], workers: int
+) -> list[Block]:
+    from gateways.bench.report import Block, print_block
+    from gateways.bench.server import api_server
+
+    blocks: list[Block] = []
+    with api_server(store.settings, workers=workers, app=options["server_app"]) as server:
+        runs = [("closed loop", 0.0)]
+        if options["rate"] > 0:
+            runs.append((f"open loop at {options['rate']:g}/s", options["rate"]))
+        for label, rate in _sustained(runs, blocks):
+            profiles: list[str] = []
+            if options["profile"]:
+                from gateways.bench.server import profile_workers
+
+                prefix = os.path.join(tempfile.gettempdir(), f"xinfang-bench-{workers}w-{rate:g}")
+                profiles = profile_workers(server, options["warmup"] + options["duration"], prefix)
+            # This VM's speed swings by half within minutes (neighbours): each run says
+            # how fast Python ran just before and just after it, to read its latency by.
+            before = python_loop_ns(300_000)
+            figures = _load(server.host, server.port, tokens, options, rate)
+            figures["loop_ns_before_after"] = f"{before:.0f}/{python_loop_ns(300_000):.0f}"
+            block = Block("http", f"{workers} worker(s), {label}", figures)
+            if options["contend"]:
                 block.notes.append(
-                    "commands: register + transfer/accept/answer/serve/evaluate, JSON over "
-                    "keep-alive HTTP/1.1 from a separate load process"
+                    f"contended: {options['contend']} busy processes shared the CPUs"
                 )
-                if rate == 0:
-                    block.notes.append("target ≥ 1,000 commands/s, p99 ≤ 50 ms, 0 errors")
-                else:
-                    block.notes.append(
-                        f"latency counted from when each command was due: p99 at "
-                        f"{rate:g}/s = {figures.get('p99_ms')} ms (target ≤ 50 ms)"
-                    )
-                for path in profiles:
-                    block.notes.append(f"py-spy: {path}")
-                    block.notes.extend(_hotspots(path))
-                print_block(block, sys.stdout)
-                blocks.append(block)
+            block.notes.append(
+                "commands: register + transfer/accept/answer/serve/evaluate, JSON over "
+                "keep-alive HTTP/1.1 from a separate load process"
+            )
+            if rate == 0:
+                block.notes.append("target ≥ 1,000 commands/s, p99 ≤ 50 ms, 0 errors")
+            else:
+                block.notes.append(
+                    f"latency counted from when each command was due: p99 at "
+                    f"{rate:g}/s = {figures.get('p99_ms')} ms (target ≤ 50 ms)"
+                )
+            for path in profiles:
+                block.notes.append(f"py-spy: {path}")
+                block.notes.extend(_hotspots(path))
+            print_block(block, sys.stdout)
+            blocks.append(block)
     return blocks
 
 
