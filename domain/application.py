@@ -49,7 +49,7 @@ from domain.index import (
     serial_index_id,
 )
 from domain.petition import Petition
-from domain.steps import CatchUp, Driver, Fetch, Load, Save, SaveAll, Step, Steps
+from domain.steps import CatchUp, Driver, Fetch, Load, Save, Step, Steps
 from domain.units import UNIT_EVENT_TYPES, Directory, Tier, Unit, UnitRecord, tier_of_code
 
 SAVE_ATTEMPTS = 5
@@ -415,7 +415,7 @@ class CaseService(Application[UUID]):
             else:
                 # Art.36: after a recheck the same facts and reasons are not accepted again.
                 case.refuse_reacceptance(act, original_case_id=str(repeat_of.id))
-        recordings = yield SaveAll(tuple(to_save), tracking)
+        recordings = yield Save(tuple(to_save), tracking)
         # The next act on the new case (its transfer, mostly) starts from memory, not a read;
         # so does the petitioner's next registration.
         self._cache.put(case.id, case)
@@ -526,7 +526,7 @@ class CaseService(Application[UUID]):
                 suspect = True  # refused on a cached state: re-decide on a caught-up one
                 continue
             try:
-                recordings = yield Save(case)
+                recordings = yield Save((case,))
             except IntegrityError:
                 suspect = True
                 continue
@@ -547,8 +547,6 @@ class CaseService(Application[UUID]):
     def step(self, step: Step) -> Any:
         """One step's I/O, blocking."""
         if isinstance(step, Save):
-            return self.commits.save(step.case)
-        if isinstance(step, SaveAll):
             return self.save_tracked(*step.aggregates, tracking=step.tracking)
         if isinstance(step, CatchUp):
             return self._caught_up(step.case)

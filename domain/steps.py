@@ -33,14 +33,6 @@ class CatchUp:
 
 
 @dataclass(frozen=True, slots=True)
-class Save:
-    """Write the case's pending events (shared with concurrent commands); answers with the
-    recordings, or raises ``IntegrityError`` when the case moved on meanwhile."""
-
-    case: Any
-
-
-@dataclass(frozen=True, slots=True)
 class Fetch:
     """Read aggregates of any kind by id; answers ``{id: aggregate}`` for those the store has."""
 
@@ -48,16 +40,17 @@ class Fetch:
 
 
 @dataclass(frozen=True, slots=True)
-class SaveAll:
-    """Write several aggregates' pending events in one transaction, with an upstream position
-    when ``tracking`` is given; answers with the recordings, or raises ``IntegrityError`` when
-    one of them moved on (or, being new, exists already)."""
+class Save:
+    """Write the aggregates' pending events in one transaction (shared with concurrent
+    commands when no upstream ``tracking`` position goes with them); answers with the
+    recordings, or raises ``IntegrityError`` when one of them moved on meanwhile (or, being
+    new, exists already)."""
 
     aggregates: tuple[Any, ...]
     tracking: Any = None
 
 
-Step = Load | CatchUp | Save | Fetch | SaveAll
+Step = Load | CatchUp | Save | Fetch
 Steps = Generator[Step, Any, T]
 
 

@@ -25,6 +25,7 @@ slot is not kept (and the slot's older state of that case is voided).
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import mmap
 import os
@@ -33,6 +34,7 @@ import struct
 import tempfile
 import threading
 import zlib
+from collections.abc import Iterator
 from typing import Any, Protocol
 from uuid import UUID
 
@@ -55,11 +57,16 @@ def cache_folder() -> str:
     return "/dev/shm" if os.path.isdir("/dev/shm") else tempfile.gettempdir()
 
 
-def new_cache_path() -> str:
-    """A fresh file for one server run (``xinfang-cases-*.cache``)."""
+@contextlib.contextmanager
+def cache_file_for_run() -> Iterator[str]:
+    """A fresh file (``xinfang-cases-*.cache``) for one server run, removed when it ends."""
     fd, path = tempfile.mkstemp(prefix="xinfang-cases-", suffix=".cache", dir=cache_folder())
     os.close(fd)
-    return path
+    try:
+        yield path
+    finally:
+        with contextlib.suppress(OSError):
+            os.remove(path)
 
 
 def _reserve(fd: int, size: int) -> None:

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from gateways.settings import Settings
-from gateways.shared_cache import new_cache_path
+from gateways.shared_cache import cache_file_for_run
 
 APP = "gateways.http.app:create_app"
 
@@ -77,27 +77,24 @@ def api_server(
         XINFANG_WORKERS=str(workers),
         XINFANG_ACCESS_LOG="false",
     )
-    shared = None
-    if app == APP:
-        command = [sys.executable, "-m", "gateways.cli", "serve", "--no-demo"]
-    else:
-        command = [sys.executable, "-m", "uvicorn", app, "--factory", "--host", "127.0.0.1"]
-        command += ["--port", str(port), "--workers", str(workers), "--loop", "uvloop"]
-        command += ["--http", "httptools", "--no-access-log", "--log-level", "warning"]
-        if workers > 1:  # what ``xinfang serve`` does for its workers
-            shared = env["XINFANG_SHARED_CACHE"] = new_cache_path()
-    process = subprocess.Popen(command, env=env, start_new_session=True, stdout=subprocess.DEVNULL)
-    try:
+    with contextlib.ExitStack() as run:
+        if app == APP:
+            command = [sys.executable, "-m", "gateways.cli", "serve", "--no-demo"]
+        else:
+            command = [sys.executable, "-m", "uvicorn", app, "--factory", "--host", "127.0.0.1"]
+            command += ["--port", str(port), "--workers", str(workers), "--loop", "uvloop"]
+            command += ["--http", "httptools", "--no-access-log", "--log-level", "warning"]
+            if workers > 1:  # what ``xinfang serve`` does for its workers
+                env["XINFANG_SHARED_CACHE"] = run.enter_context(cache_file_for_run())
+        process = subprocess.Popen(
+            command, env=env, start_new_session=True, stdout=subprocess.DEVNULL
+        )
+        run.callback(_stop, process)
         _wait_ready(process, port, timeout)
         server = RunningServer("127.0.0.1", port, process)
         if workers > 1:
             _wait_workers(server, workers, timeout)
         yield server
-    finally:
-        _stop(process)
-        if shared is not None:
-            with contextlib.suppress(OSError):
-                os.remove(shared)
 
 
 def _wait_ready(process: subprocess.Popen[bytes], port: int, timeout: float) -> None:

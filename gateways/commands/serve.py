@@ -29,7 +29,7 @@ from gateways.demo import DEMO_OFFICIALS, first_case, has_cases
 from gateways.demo.cases import DemoSummary
 from gateways.http.app import create_app
 from gateways.settings import Settings
-from gateways.shared_cache import new_cache_path
+from gateways.shared_cache import cache_file_for_run
 from gateways.tokens import issue_token
 from gateways.wiring import build_service
 
@@ -185,13 +185,8 @@ def _run_uvicorn(settings: Settings, service: CaseService) -> None:
     # Several workers: each process builds its own app (and service) from the environment,
     # and they share one cache of the cases they command (``gateways.shared_cache``).
     sys.stdout.flush()
-    made = None
-    if not settings.shared_cache and settings.aggregate_cache > 0:
-        made = os.environ["XINFANG_SHARED_CACHE"] = new_cache_path()
-    try:
+    with contextlib.ExitStack() as run:
+        if not settings.shared_cache and settings.aggregate_cache > 0:
+            os.environ["XINFANG_SHARED_CACHE"] = run.enter_context(cache_file_for_run())
+            run.callback(os.environ.pop, "XINFANG_SHARED_CACHE", None)
         uvicorn.run(APP_FACTORY, factory=True, workers=settings.workers, **options)
-    finally:
-        if made is not None:
-            os.environ.pop("XINFANG_SHARED_CACHE", None)
-            with contextlib.suppress(OSError):
-                os.remove(made)

@@ -20,7 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from domain.acts import Actor
 from domain.application import CaseService, Registered, Registration
 from domain.petition import Petition
-from domain.steps import Driver, Save, SaveAll, Steps
+from domain.steps import Driver, Save, Steps
 
 T = TypeVar("T")
 
@@ -48,9 +48,7 @@ async def drive(service: CaseService, steps: Steps[T]) -> T:
     driver = Driver(steps)
     while (step := driver.next()) is not None:
         try:
-            if isinstance(step, Save):
-                driver.answer(await asyncio.wrap_future(service.commits.submit(step.case)))
-            elif isinstance(step, SaveAll) and step.tracking is None:
+            if isinstance(step, Save) and step.tracking is None:
                 saved = service.commits.submit(*step.aggregates)
                 driver.answer(await asyncio.wrap_future(saved))
             else:

@@ -10,7 +10,8 @@ bound, latency.
 What stays the same: the route, its body model and its answer come from the same definitions
 (``ACTION_BODIES``, ``RegisterPetition``, ``routes.petitions.act_answer`` and
 ``registration_answer``, ``auth.actor_of``, the error handlers of ``gateways.http.errors``),
-the answer's bytes are those ``JSONResponse`` would send, and the OpenAPI document is FastAPI's. A request takes this path only when it is well formed: a case id that is a UUID, a
+the answer's bytes are those ``JSONResponse`` would send, and the OpenAPI document is
+FastAPI's. A request takes this path only when it is well formed: a case id that is a UUID, a
 bearer token that names a known official, a JSON body its model accepts. Anything else (no or
 bad token, malformed body, a content type other than JSON) is replayed to FastAPI, byte for
 byte, so every error comes out exactly as the contract documents it. A refusal of the domain

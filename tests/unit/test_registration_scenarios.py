@@ -7,7 +7,7 @@ import pytest
 from domain.acts import SYSTEM
 from domain.case_events import AccusationViewed
 from domain.errors import DomainError, NotFound
-from domain.steps import SaveAll
+from domain.steps import Save
 from gateways.settings import Settings
 from gateways.wiring import build_service
 from tests.scenario_support import (
@@ -264,6 +264,6 @@ def test_a_new_petitioners_registration_reads_nothing_before_its_save(world: Wor
 
     first = next(steps)
 
-    assert isinstance(first, SaveAll)
+    assert isinstance(first, Save)
     kinds = sorted(type(a).__name__ for a in first.aggregates)
     assert kinds == ["Petition", "PetitionerFile", "SerialNumber"]
