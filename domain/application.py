@@ -588,7 +588,7 @@ class CaseService(Application[UUID]):
         """The case as ``actor`` may see it; reading an accusation is recorded with the
         ``purpose`` of the read (the case, its accountability trail …)."""
         case = self._get(case_id) if as_of is None else self._as_of(case_id, as_of)
-        access.check_visible(actor, case, self.directory)
+        self._check_readable(actor, case, purpose)
         self._record_accusation_read(case, actor, purpose)
         return case
 
@@ -599,9 +599,22 @@ class CaseService(Application[UUID]):
         if not events:
             raise not_found()
         case = _fold(events)
-        access.check_visible(actor, case, self.directory)
+        self._check_readable(actor, case, "history")
         self._record_accusation_read(self._get(case_id), actor, "history")
         return events
+
+    def record_accusation_reads(self, actor: Actor, case_ids: Sequence[UUID], purpose: str) -> None:
+        """Record reads of accusations that a list, an export or a trail showed ``actor``
+        (domain.md §7: every read path, not only the case itself)."""
+        for case_id in case_ids:
+            with contextlib.suppress(DomainError):
+                self._record_accusation_read(self._get(case_id), actor, purpose)
+
+    def _check_readable(self, actor: Actor, case: Petition, purpose: str) -> None:
+        """As ``access.check_visible``; an accused unit's attempt is recorded first (Art.46)."""
+        if access.hidden_from(case, actor.unit_id, self.directory):
+            self._record_read(case, actor, purpose, refused=True)
+        access.check_visible(actor, case, self.directory)
 
     def track(self, serial_number: str, query_code: str) -> Petition:
         """A petitioner's own view, reached with the serial number and the query code."""
@@ -685,14 +698,18 @@ class CaseService(Application[UUID]):
             "petitioner",
         ):
             return
+        self._record_read(case, actor, purpose, refused=False)
+
+    def _record_read(self, case: Petition, actor: Actor, purpose: str, *, refused: bool) -> None:
         for _ in range(SAVE_ATTEMPTS):
             fresh = self._get(case.id)
             now = self.clock.now()
             occurred = max(now, fresh.last_occurred_at)
-            fresh.record_view(
-                Act(actor, occurred, max(now, occurred), self._directory, self.rules),
-                purpose=purpose,
-            )
+            act = Act(actor, occurred, max(now, occurred), self._directory, self.rules)
+            if refused:
+                fresh.record_refused_read(act, purpose=purpose)
+            else:
+                fresh.record_view(act, purpose=purpose)
             try:
                 self.save(fresh)
                 return

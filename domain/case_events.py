@@ -351,3 +351,11 @@ class AccusationViewed(CaseEvent):
     """Who read an accusation is itself recorded (domain.md §7)."""
 
     purpose: str
+
+
+class AccusationReadRefused(CaseEvent):
+    """An official of the accused unit (or a unit under it) tried to read an accusation about
+    it and was told the case does not exist. Recorded for discipline inspection: it is what
+    the system can see of an attempt to learn an accuser's materials (Art.30, 46)."""
+
+    purpose: str

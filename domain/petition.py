@@ -524,7 +524,12 @@ class Petition(CaseState, Aggregate):
         self._trigger(act, ev.RepeatLinked, repeat_case_id=repeat_case_id)
 
     def record_view(self, act: Act, *, purpose: str = "read") -> None:
+        """Who read an accusation is itself recorded (domain.md §7)."""
         self._trigger(act, ev.AccusationViewed, purpose=purpose)
+
+    def record_refused_read(self, act: Act, *, purpose: str = "read") -> None:
+        """An accused unit's attempt to read the accusation about it (Art.30, 46)."""
+        self._trigger(act, ev.AccusationReadRefused, purpose=purpose)
 
     # --------------------------------------------------------- deadlines
     def answer_due_on(self, rules: Any) -> date | None:

@@ -33,7 +33,14 @@ DEFAULT_CAPACITY = 200_000
 # Events that touch nothing ``deadlines_of`` reads (urging, evaluation, leaders, repeat links,
 # reads of an accusation): the deadlines computed before them still hold after them.
 DEADLINE_NEUTRAL: frozenset[type] = frozenset(
-    {ev.Urged, ev.Evaluated, ev.LeaderAssigned, ev.RepeatLinked, ev.AccusationViewed}
+    {
+        ev.Urged,
+        ev.Evaluated,
+        ev.LeaderAssigned,
+        ev.RepeatLinked,
+        ev.AccusationViewed,
+        ev.AccusationReadRefused,
+    }
 )
 
 

@@ -161,7 +161,12 @@ def test_the_accused_units_officials_cannot_learn_the_accusation_exists(
         world.service.history(case_id, accused)
     with pytest.raises(NotFound):
         world.service.perform(case_id, accused, "accept")
-    assert world.top() == top
+    # Art.46: the two attempts to read are recorded for discipline inspection (the refused
+    # act records nothing); the accused unit is told nothing either way.
+    assert world.top() == top + 2
+    attempts = [e for e in world.service.history(case_id, SYSTEM) if e.actor["unit_id"] == unit]
+    assert [type(e).__name__ for e in attempts] == ["AccusationReadRefused"] * 2
+    assert [e.purpose for e in attempts] == ["case", "history"]
 
 
 def test_another_township_sees_no_accusation_outside_its_area(world: World) -> None:
