@@ -252,8 +252,22 @@ class CaseService(Application[UUID]):
         for record in records:
             staged.check_new(record)
             staged.add(record)
-            units.append(Unit.register(record, actor.official_id, now))
+            unit = Unit.register(record, actor.official_id, now)
+            if record.authority_id is not None:
+                unit.set_authority(record.authority_id, actor.official_id, now)
+            units.append(unit)
         self._save_units(units)
+
+    def set_authority(self, unit_id: str, authority_id: str | None, actor: Actor = SYSTEM) -> None:
+        """Record which unit has management authority (管理权限) over ``unit_id``."""
+        self.directory.get(unit_id)
+        if authority_id is not None:
+            self._directory.get(authority_id)
+            if authority_id == unit_id:
+                raise invalid("SUPERIOR_CYCLE", unit_id=unit_id, superior_id=authority_id)
+        unit: Unit = self.repository.get(Unit.create_id(unit_id))
+        unit.set_authority(authority_id, actor.official_id, self.clock.now())
+        self._save_units([unit])
 
     def change_superior(self, unit_id: str, superior_id: str | None, actor: Actor = SYSTEM) -> None:
         self.directory.get(unit_id)

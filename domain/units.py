@@ -115,6 +115,9 @@ class UnitRecord:
     division_code: str
     superior_id: str | None
     successor_id: str | None = None
+    # 管理权限: the unit that manages this unit's leadership (its cadres), where that is not
+    # its superior in the review chain; None means the superior manages it.
+    authority_id: str | None = None
 
     @property
     def tier(self) -> Tier:
@@ -141,6 +144,7 @@ class UnitRecord:
             "division_code": self.division_code,
             "superior_id": self.superior_id,
             "successor_id": self.successor_id,
+            "authority_id": self.authority_id,
         }
 
 
@@ -169,6 +173,14 @@ class Unit(Aggregate):
 
         def apply(self, aggregate: Any) -> None:
             aggregate.record = replace(aggregate.record, name=self.name)
+
+    class AuthoritySet(UnitEvent):
+        """管理权限: which unit manages this unit's leadership (None: its superior)."""
+
+        authority_id: str | None
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.record = replace(aggregate.record, authority_id=self.authority_id)
 
     class Merged(UnitEvent):
         """Art.24: after a merger the successor takes over the unit's cases and deadlines."""
@@ -211,6 +223,11 @@ class Unit(Aggregate):
             self.SuperiorChanged, superior_id=superior_id, recorded_by=recorded_by, timestamp=at
         )
 
+    def set_authority(self, authority_id: str | None, recorded_by: str, at: datetime) -> None:
+        self.trigger_event(
+            self.AuthoritySet, authority_id=authority_id, recorded_by=recorded_by, timestamp=at
+        )
+
     def merge_into(self, successor_id: str, recorded_by: str, at: datetime) -> None:
         self.trigger_event(
             self.Merged, successor_id=successor_id, recorded_by=recorded_by, timestamp=at
@@ -222,6 +239,7 @@ UNIT_EVENT_TYPES: tuple[type[Any], ...] = (
     Unit.SuperiorChanged,
     Unit.Renamed,
     Unit.Merged,
+    Unit.AuthoritySet,
 )
 
 
@@ -267,6 +285,8 @@ class Directory:
             self._units[unit.unit_id] = replace(unit, name=event.name)
         elif isinstance(event, Unit.Merged):
             self._units[unit.unit_id] = replace(unit, successor_id=event.successor_id)
+        elif isinstance(event, Unit.AuthoritySet):
+            self._units[unit.unit_id] = replace(unit, authority_id=event.authority_id)
 
     def _by_aggregate_id(self, aggregate_id: UUID) -> UnitRecord | None:
         unit_id = self._by_aggregate.get(aggregate_id)
@@ -315,6 +335,33 @@ class Directory:
             return None
         return self.current(record.superior_id)
 
+    def management_authority_of(self, unit_id: str) -> UnitRecord | None:
+        """The unit with management authority (管理权限) over ``unit_id`` and its leadership:
+        the one the directory records, else its superior (a township government is managed by
+        the county, a county government by the city)."""
+        record = self.current(unit_id)
+        if record.authority_id is not None:
+            return self.current(record.authority_id)
+        return self.superior_of(record.unit_id)
+
+    def discipline_inspection_for(self, accused_unit_id: str) -> UnitRecord | None:
+        """The discipline inspection body that receives accusations against ``accused_unit_id``
+        (Art.22, 30): the one of the area and tier of the unit holding management authority
+        over it. An accusation against a county government goes to the city's body."""
+        authority = self.management_authority_of(accused_unit_id)
+        if authority is None:
+            return None
+        return next(
+            (
+                r
+                for r in self._units.values()
+                if r.kind is UnitKind.DISCIPLINE_INSPECTION
+                and r.active
+                and r.division_code == authority.division_code
+            ),
+            None,
+        )
+
     def ancestors(self, unit_id: str) -> list[UnitRecord]:
         chain: list[UnitRecord] = []
         seen: set[str] = set()
@@ -348,6 +395,8 @@ class Directory:
         if record.unit_id in self._units:
             raise invalid("UNIT_EXISTS", unit_id=record.unit_id)
         self.check_superior(record.unit_id, record.superior_id)
+        if record.authority_id is not None:
+            self.get(record.authority_id)
 
     def check_superior(self, unit_id: str, superior_id: str | None) -> None:
         if superior_id is None:
