@@ -74,9 +74,8 @@ def can_see(actor: Actor, case: Any, directory: Directory) -> bool:
 
 
 def check_visible(actor: Actor, case: Any, directory: Directory) -> None:
-    """Raise as if the case did not exist when it is hidden from the actor's unit, so an
-    accused unit cannot even learn that an accusation exists."""
-    if hidden_from(case, actor.unit_id, directory):
-        raise not_found()
+    """Raise as if the case did not exist when the actor may not see it: an accused unit
+    cannot even learn that an accusation exists, nor anyone that a case outside their
+    jurisdiction does (design.md: 404, like an unknown case)."""
     if not can_see(actor, case, directory):
-        raise forbidden("OUT_OF_JURISDICTION", jurisdiction=actor.jurisdiction)
+        raise not_found()

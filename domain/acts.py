@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from domain.calendar import NO_HOLIDAYS, WorkCalendar
-from domain.errors import invalid, refuse
+from domain.errors import invalid
 from domain.units import Directory
 
 ROLES = frozenset({"registrar", "handler", "bureau", "leader", "inspector", "admin"})
@@ -70,7 +70,8 @@ class Act:
         if self.occurred_at.tzinfo is None or self.recorded_at.tzinfo is None:
             raise invalid("OCCURRED_AT_NAIVE", occurred_at=str(self.occurred_at))
         if self.occurred_at > self.recorded_at + CLOCK_SKEW:
-            raise refuse(
+            # Malformed, not a rule of the regulation: an act cannot have happened yet (422).
+            raise invalid(
                 "OCCURRED_IN_FUTURE",
                 occurred_at=self.occurred_at.isoformat(),
                 recorded_at=self.recorded_at.isoformat(),

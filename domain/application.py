@@ -38,7 +38,7 @@ from domain.case_events import Registered as RegisteredEvent
 from domain.chain import ChainReport, verify_chain
 from domain.classification import Category, Channel
 from domain.command_cache import CaseCache, CommandCache
-from domain.errors import DomainError, forbidden, invalid, not_found, refuse
+from domain.errors import DomainError, invalid, not_found, refuse
 from domain.group_commit import GroupCommit
 from domain.index import (
     PetitionerFile,
@@ -53,6 +53,7 @@ from domain.steps import CatchUp, Driver, Fetch, Load, Save, Step, Steps
 from domain.units import UNIT_EVENT_TYPES, Directory, Tier, Unit, UnitRecord, tier_of_code
 
 SAVE_ATTEMPTS = 5
+_HIDDEN = object()  # an earlier case exists, but the caller may not see it
 T = TypeVar("T")
 
 
@@ -321,7 +322,14 @@ class CaseService(Application[UUID]):
         if reg.external_id:
             case_id = external_case_id(reg.external_id)
             existing = yield from self._existing(actor, case_id, tracking)
-            if existing is not None:
+            if existing is _HIDDEN:
+                # The id is taken by a case this caller may not see (an accusation about its
+                # unit, a case outside its area): register as if it were fresh, under an id of
+                # this unit's own, so that the caller learns nothing (Art.30, 46) and its own
+                # retries stay idempotent.
+                case_id = external_case_id(f"{reg.external_id}@{actor.unit_id}")
+                existing = yield from self._existing(actor, case_id, tracking)
+            if isinstance(existing, Registered):
                 return existing
         else:
             case_id = uuid4()
@@ -333,19 +341,20 @@ class CaseService(Application[UUID]):
                 optimistic = False
                 if reg.external_id:
                     existing = yield from self._existing(actor, case_id, tracking)
-                    if existing is not None:
+                    if isinstance(existing, Registered):
                         return existing
         raise refuse("CONCURRENT_UPDATE")
 
     def _existing(
         self, actor: Actor, case_id: UUID, tracking: Tracking | None
-    ) -> Steps[Registered | None]:
-        """The case an external id was registered as before, if any (idempotent intake)."""
+    ) -> Steps[Registered | object | None]:
+        """The case an external id was registered as before, if any (idempotent intake), or
+        ``_HIDDEN`` when there is one the caller may not see."""
         existing = yield from self._read_case(case_id)
         if existing is None:
             return None
-        # The same external id must not reveal a case the caller may not see.
-        access.check_visible(actor, existing, self.directory)
+        if not access.can_see(actor, existing, self.directory):
+            return _HIDDEN
         self._record_position(tracking)
         return Registered(existing, False, None, None)
 
@@ -638,7 +647,7 @@ class CaseService(Application[UUID]):
             raise not_found() from None
         case = self._get(entry.case_id)
         if not secrets.compare_digest(case.query_code_hash, query_code_hash(case.id, query_code)):
-            raise forbidden("QUERY_CODE_INVALID")
+            raise not_found()  # as an unknown serial: a guessed serial learns nothing
         return case
 
     def evaluate_by_petitioner(

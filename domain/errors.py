@@ -145,7 +145,6 @@ MESSAGES: dict[str, str] = {
     "ROLE_REQUIRED": "当前用户没有进行此项操作的权限",
     "OUT_OF_JURISDICTION": "所请求的信访事项、区域或单位不在当前用户的管辖范围内",
     "CASE_NOT_FOUND": "信访事项不存在",
-    "QUERY_CODE_INVALID": "查询码错误",
     # 三项建议 (Art.40)
     "RECOMMENDATION_KIND_INVALID": "建议类型应为改进工作建议、完善政策建议或追究责任建议",
     "RECOMMENDATION_GROUNDS_REQUIRED": "建议应当写明事实和理由",

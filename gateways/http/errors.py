@@ -27,7 +27,7 @@ STATUS_BY_KIND = {"rule": 409, "invalid": 422, "scope": 403, "not_found": 404}
 
 _DESCRIPTIONS = {
     401: "未认证：缺少、无效或过期的令牌 (UNAUTHENTICATED, TOKEN_INVALID, TOKEN_EXPIRED)",
-    403: "超出权限：角色或管辖范围不符 (ROLE_REQUIRED, OUT_OF_JURISDICTION, QUERY_CODE_INVALID)",
+    403: "超出权限：角色或管辖范围不符 (ROLE_REQUIRED, OUT_OF_JURISDICTION)",
     404: "不存在：事项不存在，或对被检举控告单位隐藏 (CASE_NOT_FOUND, UNKNOWN_ACTION)",
     409: "条例规则不允许该操作 (e.g. ALREADY_ACCEPTED, REVIEW_WINDOW_EXPIRED)",
     422: "请求格式错误或引用不存在的对象 (VALIDATION_FAILED, UNKNOWN_UNIT, …)",

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import pytest
 
+from domain.acts import SYSTEM
 from domain.errors import MESSAGES
 from gateways.settings import Settings
 from gateways.tokens import issue_token
@@ -90,12 +91,12 @@ def test_a_handler_may_not_transfer_403_role_required(api: Api) -> None:
     assert api.position() == top
 
 
-def test_a_unit_outside_the_area_may_not_read_the_case_403_out_of_jurisdiction(api: Api) -> None:
+def test_a_case_outside_the_callers_area_is_404_like_an_unknown_case(api: Api) -> None:
     case_id = api.registered()["id"]  # village 1 of township 1
     response = api.get(f"{API}/{case_id}", TOWN_2)
-    refusal(response, 403, "OUT_OF_JURISDICTION")
+    refusal(response, 404, "CASE_NOT_FOUND")
     response = api.act(case_id, TOWN_2, "accept", path="6")
-    refusal(response, 403, "OUT_OF_JURISDICTION")
+    refusal(response, 404, "CASE_NOT_FOUND")
 
 
 def test_registering_units_needs_an_administrator(api: Api) -> None:
@@ -137,7 +138,13 @@ def test_an_accusation_is_hidden_from_the_accused_unit_as_404(api: Api) -> None:
     for path in (f"{API}/{case_id}", f"{API}/{case_id}/history", f"{API}/{case_id}/chain"):
         refusal(api.get(path, TOWN_2), 404, "CASE_NOT_FOUND")
     refusal(api.act(case_id, TOWN_2, "accept"), 404, "CASE_NOT_FOUND")
-    assert api.position() == top  # the refused reads were not recorded as reads
+    # Not recorded as reads: as attempts of the accused unit (Art.46), the case and history.
+    assert api.position() == top + 2
+    history = api.world.service.history(UUID(case_id), SYSTEM)
+    assert [type(e).__name__ for e in history if e.actor["unit_id"] == TOWN_2] == [
+        "AccusationReadRefused",
+        "AccusationReadRefused",
+    ]
     # The discipline inspection handling it does see it.
     assert api.get(f"{API}/{case_id}", COUNTY_DI).json()["accused_persons"] == ["赵某"]
 
@@ -206,6 +213,20 @@ def test_a_naive_occurred_at_is_422(api: Api) -> None:
         case_id, COUNTY_BUREAU, "transfer", to_unit_id=TOWN_1, occurred_at="2026-03-02T12:00:00"
     )
     refusal(response, 422, "VALIDATION_FAILED")
+
+
+def test_an_occurred_at_in_the_future_is_422_malformed_not_409(api: Api) -> None:
+    case_id = api.registered()["id"]
+    top = api.position()
+    response = api.act(
+        case_id,
+        COUNTY_BUREAU,
+        "transfer",
+        to_unit_id=TOWN_1,
+        occurred_at="2099-03-02T12:00:00+08:00",
+    )
+    refusal(response, 422, "OCCURRED_IN_FUTURE")
+    assert api.position() == top
 
 
 def test_a_domain_refusal_of_input_is_422_with_its_own_code(api: Api) -> None:

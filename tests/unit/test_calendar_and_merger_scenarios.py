@@ -142,7 +142,7 @@ def test_a_unit_not_succeeding_the_holder_still_cannot_act(world: World) -> None
     with pytest.raises(DomainError) as excinfo:
         world.act(case_id, official(TOWN_2), "answer", outcome="supported", opinion="予以支持。")
 
-    assert excinfo.value.code in ("NOT_HOLDER", "OUT_OF_JURISDICTION")
+    assert excinfo.value.code in ("NOT_HOLDER", "CASE_NOT_FOUND")
 
 
 def test_nothing_can_be_transferred_to_a_merged_unit_the_successor_receives_it(

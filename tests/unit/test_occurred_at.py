@@ -68,6 +68,7 @@ def test_an_act_dated_in_the_future_is_refused(world: World) -> None:
         world.act(case_id, TOWN_1, "accept", path="6", occurred_at=now + timedelta(hours=1))
 
     assert refusal(excinfo) == "OCCURRED_IN_FUTURE"
+    assert excinfo.value.kind == "invalid"  # malformed (HTTP 422), not a rule refusing (409)
 
 
 def test_a_registration_dated_in_the_future_is_refused(world: World) -> None:
@@ -78,6 +79,7 @@ def test_a_registration_dated_in_the_future_is_refused(world: World) -> None:
         world.register(occurred_at=now + timedelta(days=1))
 
     assert refusal(excinfo) == "OCCURRED_IN_FUTURE"
+    assert excinfo.value.kind == "invalid"
     assert world.top() == top
 
 

@@ -537,29 +537,17 @@ def _(w: World) -> Attempt:
     return act(w, w.register(), official(COUNTY_BUREAU, "registrar"), "transfer", to_unit_id=TOWN_1)
 
 
-@trigger("OUT_OF_JURISDICTION")
-def _(w: World) -> Attempt:
-    return act(w, w.transferred(), TOWN_2, "accept", path="6")
-
-
 @trigger("CASE_NOT_FOUND")
 def _(w: World) -> Attempt:
     return None, lambda: w.service.case(uuid4(), official(COUNTY_BUREAU))
 
 
-@trigger("QUERY_CODE_INVALID")
-def _(w: World) -> Attempt:
-    w.on(0)
-    registered = w.service.register(official(COUNTY_BUREAU), registration())
-    wrong = "x" + (registered.query_code or "")[1:]
-    return registered.case.id, lambda: w.service.track(registered.case.serial_number, wrong)
-
-
 # Codes no act of the domain raises: kept for the gateways that parse unit kinds.
 UNRAISABLE_IN_DOMAIN = {"UNIT_KIND_INVALID"}
 # Refused only under a concurrent writer, which records events of its own (tested below),
-# and the 三项建议's refusals, each raised in tests/unit/test_recommendations.py.
-TESTED_APART = {"CONCURRENT_UPDATE"} | RECOMMENDATION_CODES
+# and the 三项建议's refusals, each raised in tests/unit/test_recommendations.py, as is
+# OUT_OF_JURISDICTION (a case outside one's area is not found, like an unknown one: below).
+TESTED_APART = {"CONCURRENT_UPDATE", "OUT_OF_JURISDICTION"} | RECOMMENDATION_CODES
 
 
 def test_every_code_of_the_catalogue_has_a_trigger() -> None:
@@ -620,3 +608,35 @@ def test_an_act_that_keeps_losing_the_race_is_refused_and_records_nothing_of_its
     finally:
         rival.close()
         contested.close()
+
+
+# ------------------------------------------------------- existence does not leak
+def test_a_case_outside_ones_area_is_not_found_like_an_unknown_case(world: World) -> None:
+    """design.md: 404 for a case outside the caller's jurisdiction, so existence does not
+    leak; the act records nothing."""
+    case_id = world.transferred()
+    top = world.top()
+
+    for attempt in (
+        lambda: world.service.case(case_id, official(TOWN_2)),
+        lambda: world.service.history(case_id, official(TOWN_2)),
+        lambda: world.act(case_id, TOWN_2, "accept", path="6"),
+    ):
+        with pytest.raises(DomainError) as excinfo:
+            attempt()
+        assert (excinfo.value.kind, refusal(excinfo)) == ("not_found", "CASE_NOT_FOUND")
+    assert world.top() == top
+
+
+def test_a_wrong_query_code_answers_as_an_unknown_serial(world: World) -> None:
+    world.on(0)
+    registered = world.service.register(official(COUNTY_BUREAU), registration())
+    wrong = "x" + (registered.query_code or "")[1:]
+
+    with pytest.raises(DomainError) as wrong_code:
+        world.service.track(registered.case.serial_number, wrong)
+    with pytest.raises(DomainError) as unknown:
+        world.service.track("33010620260302999999", wrong)
+
+    assert refusal(wrong_code) == refusal(unknown) == "CASE_NOT_FOUND"
+    assert wrong_code.value.kind == unknown.value.kind == "not_found"

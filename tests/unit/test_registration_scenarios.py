@@ -175,7 +175,7 @@ def test_another_township_sees_no_accusation_outside_its_area(world: World) -> N
     with pytest.raises(DomainError) as excinfo:
         world.service.case(case_id, official(TOWN_2))
 
-    assert refusal(excinfo) == "OUT_OF_JURISDICTION"
+    assert refusal(excinfo) == "CASE_NOT_FOUND"  # outside its area: existence does not leak
 
 
 def test_reading_an_accusation_is_itself_recorded(world: World) -> None:

@@ -24,7 +24,7 @@ Service = Annotated[CaseService, Depends(current_service)]
     "/{serial_number}",
     response_model=None,
     summary="信访人凭查询码查询办理进度 a petitioner's own tracking",
-    responses=error_responses(403, 404, 422),
+    responses=error_responses(404, 422),
 )
 def track(
     serial_number: Serial,
@@ -40,7 +40,7 @@ def track(
     "/{serial_number}/evaluate",
     response_model=None,
     summary="信访人评价办理结果 the petitioner evaluates the result",
-    responses=error_responses(403, 404, 409, 422),
+    responses=error_responses(404, 409, 422),
 )
 def evaluate(serial_number: Serial, body: TrackingEvaluation, service: Service) -> JSONResponse:
     case = service.evaluate_by_petitioner(
