@@ -434,7 +434,7 @@ class CaseService(Application[UUID]):
             to_save.append(repeat_of)
             if open_case is not None:
                 # Art.19: while the matter is being handled, the same matter is not accepted anew.
-                case.decline(act, reason="重复信访：同一事项正在办理中，不予受理（第十九条）")
+                case.decline_as_repeat(act, original_case_id=str(repeat_of.id))
             else:
                 # Art.36: after a recheck the same facts and reasons are not accepted again.
                 case.refuse_reacceptance(act, original_case_id=str(repeat_of.id))

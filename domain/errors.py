@@ -131,6 +131,8 @@ MESSAGES: dict[str, str] = {
     "URGE_REASON_REQUIRED": "督办应当说明事由",
     "SATISFACTION_INVALID": "满意度评价无效",
     "DECLINE_REASON_REQUIRED": "不予受理应当说明理由或法定途径",
+    "DECLINE_PATH_REQUIRED": "不予受理应当写明事项所属的法定途径（第三十一条第一至四项）",
+    "DECLINE_NOT_ALLOWED": "只有应当通过诉讼、仲裁、党员申诉或行政程序解决的事项可以不予受理；对属于本机关职权范围的事项拒不受理属于推诿（第四十四条）",
     "INFORM_NOT_REQUIRED": "该事项无需告知（匿名或已由信访部门转送）",
     "NOT_A_DIRECT_PETITION": "只有直接收到信访人提出事项的单位需要告知",
     # the directory

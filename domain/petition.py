@@ -256,19 +256,37 @@ class Petition(CaseState, Aggregate):
         )
 
     def decline(self, act: Act, *, reason: str, path: str | None = None) -> None:
-        """不予受理 (Art.19, 31): written notice with the reason or the lawful channel."""
+        """不予受理 (Art.31): written notice naming the lawful channel of a path 1-4 matter.
+
+        Only paths 1-4 leave the petition system. A matter on path 5 or 6, a suggestion or an
+        accusation is within the unit's power or goes elsewhere by objection or routing:
+        refusing it is 推诿 (Art.44(2)). The Art.19 repeat is declined at registration.
+        """
         self._check_open(act)
         if self.accepted_at is not None:
             raise refuse("ALREADY_ACCEPTED")
         self._check_holder(act)
         if not reason.strip():
             raise invalid("DECLINE_REASON_REQUIRED")
-        path_value = None
-        if path is not None:
-            if self.category != Category.APPEAL.value:
-                raise invalid("PATH_NOT_FOR_CATEGORY")
-            path_value = _enum(Path, str(path), "UNKNOWN_PATH").value
-        self._trigger(act, ev.Declined, reason=reason, path=path_value)
+        if self.category != Category.APPEAL.value:
+            raise refuse("DECLINE_NOT_ALLOWED", category=self.category)
+        if path is None:
+            raise invalid("DECLINE_PATH_REQUIRED")
+        path_value = _enum(Path, str(path), "UNKNOWN_PATH")
+        if not path_value.is_channelled:
+            raise refuse("DECLINE_NOT_ALLOWED", path=path_value.value)
+        self._trigger(act, ev.Declined, reason=reason, path=path_value.value)
+
+    def decline_as_repeat(self, act: Act, *, original_case_id: str) -> None:
+        """不予受理 (Art.19): the same matter, accepted or being handled and still within its
+        period, brought to a superior of the unit handling it."""
+        self._check_open(act)
+        self._trigger(
+            act,
+            ev.Declined,
+            reason="重复信访：同一信访事项已由下级机关受理、正在办理期限内，本机关不予受理（第十九条）",
+            path=None,
+        )
 
     def extend(self, act: Act, *, days: int, reason: str, approved_by: str) -> None:
         """延期 (Art.34): path 6 only, before the deadline, at most 30 days in all."""

@@ -263,18 +263,19 @@ class Planner:
             )
             return
         if s == "declined":
-            channelled = rng.random() < 0.5 and plan.registration["category"] == "appeal"
+            # Only a matter of another lawful channel is declined (Art.31(1)-(4)).
+            review = rng.random() < 0.5
             reason = (
                 "该事项属于行政复议范围，请依法向区人民政府申请行政复议"
-                if channelled
-                else "经核查，该事项已依法处理完毕，信访人未提出新的事实和理由"
+                if review
+                else "该事项已进入诉讼程序，请通过诉讼途径依法解决"
             )
             plan.add(
                 d + g(rng, 2, 10),
                 "decline",
                 route.handler,
                 reason=reason,
-                path="4" if channelled else None,
+                path="4" if review else "1",
             )
             return
         self._handle(plan, route, d)

@@ -483,6 +483,16 @@ def _(w: World) -> Attempt:
     return act(w, w.transferred(), TOWN_1, "decline", reason=" ")
 
 
+@trigger("DECLINE_PATH_REQUIRED")
+def _(w: World) -> Attempt:
+    return act(w, w.transferred(), TOWN_1, "decline", reason="不属于本单位职权范围")
+
+
+@trigger("DECLINE_NOT_ALLOWED")
+def _(w: World) -> Attempt:
+    return act(w, w.transferred(), TOWN_1, "decline", reason="不予受理", path="6")
+
+
 @trigger("INFORM_NOT_REQUIRED")
 def _(w: World) -> Attempt:
     case_id = direct_case(w)
