@@ -94,6 +94,9 @@ class Registration:
     new_facts: bool = False
     major: bool = False
     occurred_at: datetime | None = None
+    # The unit the registrar knows to be competent, if any: level-skipping is judged by its
+    # tier (Art.20), not by the tier of the division code.
+    competent_unit_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -484,20 +487,27 @@ class CaseService(Application[UUID]):
         return sorted(cases, key=lambda c: c.received_at, reverse=True)
 
     def _level_skipping(self, actor: Actor, reg: Registration, open_case: Petition | None) -> bool:
-        """越级访: a visit received more than one tier above where the matter belongs (Art.20).
-        A village matter belongs to its township (villages are not organs); a matter already
-        being handled belongs to the tier handling it."""
+        """越级访: a visit received more than one tier above the competent unit (Art.20).
+
+        The competent unit's tier decides: the one the registrar names, else the tier of the
+        unit handling the same matter, else (not yet known) the area the matter arose in, a
+        village matter belonging to its township (villages are not organs). The first
+        transfer to a competent unit judges it again (``Petition.transfer``).
+        """
         if reg.channel != Channel.VISIT.value:
             return False
         receiving = self._directory.get(actor.unit_id).tier
-        home = tier_of_code(reg.division_code)
-        if home is Tier.VILLAGE:
-            home = Tier.TOWNSHIP
-        if open_case is not None:
-            for unit_id in access.involved_units(open_case):
-                unit = self._directory.find(unit_id)
-                if unit is not None and unit.tier.rank < home.rank:
-                    home = unit.tier
+        if reg.competent_unit_id is not None:
+            home = self._directory.current(reg.competent_unit_id).tier
+        else:
+            home = tier_of_code(reg.division_code)
+            if home is Tier.VILLAGE:
+                home = Tier.TOWNSHIP
+            if open_case is not None:
+                for unit_id in access.involved_units(open_case):
+                    unit = self._directory.find(unit_id)
+                    if unit is not None and unit.tier.rank < home.rank:
+                        home = unit.tier
         return home.rank - receiving.rank > 1
 
     def _serial(self, reg: Registration, act: Act) -> str:
@@ -656,7 +666,12 @@ class CaseService(Application[UUID]):
         case = self.track(serial_number, query_code)
         petitioner = Actor("petitioner", "信访人", case.received_by, frozenset({"admin"}), "")
         result, _ = self.perform(
-            case.id, petitioner, "evaluate", satisfaction=satisfaction, comment=comment
+            case.id,
+            petitioner,
+            "evaluate",
+            satisfaction=satisfaction,
+            comment=comment,
+            source="petitioner",
         )
         return result
 

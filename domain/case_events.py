@@ -63,8 +63,12 @@ class Transferred(CaseEvent):
     to_unit_id: str
     to_bureau: bool
     note: str
+    # 越级访 judged again at the first competent unit (Art.20); None: this transfer says nothing.
+    level_skipping: bool | None = None
 
     def change(self, case: Any) -> None:
+        if self.level_skipping is not None:
+            case.level_skipping = self.level_skipping
         case._receive(
             self.to_unit_id,
             "transfer",
@@ -79,8 +83,11 @@ class Assigned(CaseEvent):
     to_bureau: bool
     due_on: date
     note: str
+    level_skipping: bool | None = None  # as for ``Transferred``
 
     def change(self, case: Any) -> None:
+        if self.level_skipping is not None:
+            case.level_skipping = self.level_skipping
         case._receive(
             self.to_unit_id,
             "assign",
@@ -204,6 +211,9 @@ class Answered(CaseEvent):
     outcome: str
     opinion: str
     basis: str
+    # Since issue 15 (Art.32): events recorded before lack them and read as empty.
+    facts: str = ""
+    review_right: str = ""
 
     def change(self, case: Any) -> None:
         case.answered_at = self.occurred_at
@@ -297,12 +307,15 @@ class Urged(CaseEvent):
 class Evaluated(CaseEvent):
     satisfaction: str
     comment: str
+    # "petitioner" (the tracking channel) or "return_visit" (a bureau's 回访).
+    source: str = "petitioner"
 
     def change(self, case: Any) -> None:
         case.evaluation = {
             "satisfaction": self.satisfaction,
             "at": self.occurred_at.isoformat(),
             "comment": self.comment,
+            "source": self.source,
         }
 
 

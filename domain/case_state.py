@@ -13,6 +13,8 @@ from typing import Any
 from domain.chain import GENESIS
 from domain.classification import Category, Path
 
+MAX_VISIT_REPRESENTATIVES = 5  # Art.20: a collective visit elects at most 5 representatives
+
 
 class Stage:
     """Where a case stands; a derived label, not stored."""
@@ -184,6 +186,16 @@ class CaseState:
         if self.receipts[-1]["bureau"]:
             return Stage.REGISTERED
         return Stage.AWAITING_ACCEPTANCE
+
+    @property
+    def needs_representatives(self) -> bool:
+        """A visit of five or more people that named no representatives: the receiving unit
+        asks them to elect at most 5 (Art.20)."""
+        return (
+            self.channel == "visit"
+            and self.people_count >= MAX_VISIT_REPRESENTATIVES
+            and self.representatives == 0
+        )
 
     @property
     def is_path_6(self) -> bool:

@@ -191,7 +191,7 @@ def deadlines_of(case: Any, rules: Rules) -> list[Deadline]:
                 case.accepted_by,
                 china_date(case.accepted_at),
                 due,
-                _day(case.answered_at),
+                _answer_given_on(case),
                 "第三十四条",
             )
         )
@@ -272,6 +272,15 @@ def deadlines_of(case: Any, rules: Rules) -> list[Deadline]:
 
 def statuses_on(case: Any, rules: Rules, day: date) -> list[DeadlineStatus]:
     return [d.status_on(day) for d in deadlines_of(case, rules)]
+
+
+def _answer_given_on(case: Any) -> date | None:
+    """A 信访处理意见书 is given when it reaches the petitioner (Art.32, 35): one never served
+    keeps the handling period running. Other replies, and answers to an anonymous letter
+    (no one to serve), count when issued."""
+    if case.is_path_6 and not case.anonymous:
+        return _day(case.served_at.get(Document.ANSWER.value))
+    return _day(case.answered_at)
 
 
 def _first_day(*instants: datetime | None) -> date | None:

@@ -16,7 +16,7 @@ from eventsourcing.domain import Aggregate
 from domain import case_events as ev
 from domain.acts import Act
 from domain.calendar import china_date
-from domain.case_state import CaseState
+from domain.case_state import MAX_VISIT_REPRESENTATIVES, CaseState
 from domain.chain import GENESIS
 from domain.classification import (
     OPINION_OUTCOMES,
@@ -30,9 +30,8 @@ from domain.classification import (
 )
 from domain.deadlines import OBJECTION_WORKING_DAYS, RECHECK_REQUEST_DAYS, REVIEW_REQUEST_DAYS
 from domain.errors import invalid, refuse
-from domain.units import Directory, UnitKind, UnitRecord
+from domain.units import Directory, Tier, UnitKind, UnitRecord
 
-MAX_VISIT_REPRESENTATIVES = 5  # Art.20
 COLLECTIVE_THRESHOLD = 5  # practice: five or more people make a collective petition
 MAX_EXTENSION_DAYS = 30  # Art.34
 
@@ -119,7 +118,12 @@ class Petition(CaseState, Aggregate):
         self._check_bureau_holder(act)
         target = self._check_target(act, to_unit_id)
         self._trigger(
-            act, ev.Transferred, to_unit_id=target.unit_id, to_bureau=target.is_bureau, note=note
+            act,
+            ev.Transferred,
+            to_unit_id=target.unit_id,
+            to_bureau=target.is_bureau,
+            note=note,
+            level_skipping=self._level_skipping_at(act.directory, target),
         )
 
     def assign(self, act: Act, *, to_unit_id: str, due_on: date, note: str = "") -> None:
@@ -136,6 +140,7 @@ class Petition(CaseState, Aggregate):
             to_bureau=target.is_bureau,
             due_on=due_on,
             note=note,
+            level_skipping=self._level_skipping_at(act.directory, target),
         )
 
     def route(
@@ -300,6 +305,9 @@ class Petition(CaseState, Aggregate):
             raise refuse("EXTENSION_NOT_PATH_6", path=self.path)
         if days < 1:
             raise invalid("EXTENSION_DAYS_INVALID", days=days)
+        if not reason.strip():
+            # Art.34: the petitioner is told why the period is extended.
+            raise invalid("EXTENSION_REASON_REQUIRED")
         if self.extension_days + days > MAX_EXTENSION_DAYS:
             raise refuse("EXTENSION_OVER_LIMIT", already=self.extension_days, asked=days)
         due = self.answer_due_on(act.rules)
@@ -307,8 +315,15 @@ class Petition(CaseState, Aggregate):
             raise refuse("EXTENSION_AFTER_DEADLINE", due_on=due.isoformat())
         self._trigger(act, ev.Extended, days=days, reason=reason, approved_by=approved_by)
 
-    def answer(self, act: Act, *, outcome: str, opinion: str, basis: str = "") -> None:
-        """答复 (Art.32, 34): a 信访处理意见书 on path 6; a reply on other paths."""
+    def answer(
+        self, act: Act, *, outcome: str, opinion: str, basis: str = "", facts: str = ""
+    ) -> None:
+        """答复 (Art.32, 34): a 信访处理意见书 on path 6; a reply on other paths.
+
+        The 信访处理意见书 states the facts found, the opinion with its legal basis, and the
+        petitioner's right to ask the answering unit's superior for a review (Art.32, 35); the
+        last is written by the system, from the directory, so it is never left out.
+        """
         self._check_open(act)
         self._check_holder(act)
         if self.accepted_at is None:
@@ -320,7 +335,22 @@ class Petition(CaseState, Aggregate):
             raise invalid("OUTCOME_NOT_FOR_PATH", outcome=outcome_value.value, path=self.path)
         if not opinion.strip():
             raise invalid("OPINION_REQUIRED")
-        self._trigger(act, ev.Answered, outcome=outcome_value.value, opinion=opinion, basis=basis)
+        review_right = ""
+        if self.is_path_6:
+            if not facts.strip():
+                raise invalid("ANSWER_FACTS_REQUIRED")
+            if not basis.strip():
+                raise invalid("ANSWER_BASIS_REQUIRED")
+            review_right = _review_right(act.directory, act.actor.unit_id)
+        self._trigger(
+            act,
+            ev.Answered,
+            outcome=outcome_value.value,
+            opinion=opinion,
+            basis=basis,
+            facts=facts,
+            review_right=review_right,
+        )
         if not self.is_path_6:
             # Paths 5, suggestions and accusations end with the reply (no review).
             self._trigger(act, ev.Concluded, reason="replied")
@@ -490,17 +520,36 @@ class Petition(CaseState, Aggregate):
             raise invalid("URGE_REASON_REQUIRED")
         self._trigger(act, ev.Urged, target_unit_id=target, reason=reason, due_on=due_on)
 
-    def evaluate(self, act: Act, *, satisfaction: str, comment: str = "") -> None:
-        """满意度评价: the petitioner evaluates the published result, once."""
+    def evaluate(
+        self, act: Act, *, satisfaction: str, comment: str = "", source: str = "return_visit"
+    ) -> None:
+        """满意度评价: the petitioner evaluates the published result, once.
+
+        The petitioner records it (``source="petitioner"``, the tracking channel), or a petition
+        bureau records the petitioner's words on a return visit (回访). The unit that answered
+        never grades itself ("谁初次办理、谁接受评价").
+        """
         self._check_time(act)
         if self.anonymous:
             raise refuse("ANONYMOUS_CANNOT_EVALUATE")
+        if source != "petitioner":
+            acting = act.directory.get(act.actor.unit_id)
+            if not acting.is_bureau or (
+                self.answered_by and act.directory.answers_for(acting.unit_id, self.answered_by)
+            ):
+                raise refuse("EVALUATION_BY_PETITIONER_ONLY")
         if self.answered_at is None:
             raise refuse("NOTHING_TO_EVALUATE")
         if self.evaluation is not None:
             raise refuse("ALREADY_EVALUATED")
         value = _enum(Satisfaction, satisfaction, "SATISFACTION_INVALID")
-        self._trigger(act, ev.Evaluated, satisfaction=value.value, comment=comment)
+        self._trigger(
+            act,
+            ev.Evaluated,
+            satisfaction=value.value,
+            comment=comment,
+            source="petitioner" if source == "petitioner" else "return_visit",
+        )
 
     def assign_leader(
         self, act: Act, *, leader_id: str, leader_name: str, leader_unit_id: str
@@ -616,6 +665,20 @@ class Petition(CaseState, Aggregate):
             raise invalid("UNIT_INACTIVE", unit_id=target.unit_id)
         return target
 
+    def _level_skipping_at(self, directory: Directory, target: UnitRecord) -> bool | None:
+        """越级访 judged again when a visit first reaches a competent unit (Art.20): received
+        more than one tier above it. None when this transfer does not tell (a bureau, or a
+        competent unit already reached)."""
+        if (
+            self.channel != Channel.VISIT.value
+            or target.is_bureau
+            or self.transfer_done_at is not None
+            or self.received_by not in directory
+        ):
+            return None
+        home = min(target.tier.rank, Tier.TOWNSHIP.rank)  # villages are not organs (Art.2)
+        return home - directory.get(self.received_by).tier.rank > 1
+
     def _superior_reviewer(self, directory: Directory, unit_id: str) -> str:
         superior = directory.superior_of(unit_id)
         if superior is None:
@@ -643,6 +706,13 @@ class Petition(CaseState, Aggregate):
         if not opinion.strip():
             raise invalid("OPINION_REQUIRED")
         return opinion
+
+
+def _review_right(directory: Directory, unit_id: str) -> str:
+    """The notice of the right to a review that every 信访处理意见书 carries (Art.32, 35)."""
+    superior = directory.superior_of(unit_id) if unit_id in directory else None
+    to = superior.name if superior is not None else "原办理机关、单位的上一级机关、单位"
+    return f"信访人对本处理意见不服的，可以自收到本意见书之日起30日内请求{to}复查（《信访工作条例》第三十五条）。"
 
 
 def _enum(enum_cls: Any, value: str, code: str, message: str | None = None) -> Any:

@@ -83,6 +83,10 @@ _ROLES_BY_KIND = {
 
 START = date(2026, 3, 2)  # a Monday: day 0 of every scenario unless a scenario picks its own
 
+# What every 信访处理意见书 of the scenarios states besides its opinion (Art.32).
+FACTS = "经调查核实，信访人承包地于2025年被征收，补偿标准已公示。"
+BASIS = "《中华人民共和国土地管理法》第四十八条"
+
 PETITIONER = {"name": "张三丰", "id_number": "330106198001011234", "phone": "13800000000"}
 
 
@@ -211,7 +215,15 @@ class World:
         """A path-6 opinion by ``by`` on ``day``, served on day ``served`` (None: not yet)."""
         case_id = self.accepted(by=by)
         self.on(day)
-        self.act(case_id, by, "answer", outcome="not_supported", opinion="经调查，补偿已足额发放。")
+        self.act(
+            case_id,
+            by,
+            "answer",
+            outcome="not_supported",
+            opinion="经调查，补偿已足额发放。",
+            facts=FACTS,
+            basis=BASIS,
+        )
         if served is not None:
             self.on(served)
             self.act(case_id, by, "serve")

@@ -17,7 +17,7 @@ from domain.calendar import china_date
 from gateways.cli import build_parser, main
 from gateways.settings import Settings
 from gateways.wiring import build_service
-from tests.scenario_support import COUNTY_BUREAU, TOWN_1, build_world
+from tests.scenario_support import BASIS, COUNTY_BUREAU, FACTS, TOWN_1, build_world
 
 SPRING = ["--from", "2026-03-01", "--to", "2026-05-31"]
 
@@ -43,7 +43,16 @@ def scenario_1(store: Path) -> None:
         world.on(20)
         world.act(case, TOWN_1, "accept", path="6")
         world.on(70)
-        world.act(case, TOWN_1, "answer", outcome="supported", opinion="予以支持。")
+        world.act(
+            case,
+            TOWN_1,
+            "answer",
+            outcome="supported",
+            opinion="予以支持。",
+            facts=FACTS,
+            basis=BASIS,
+        )
+        world.act(case, TOWN_1, "serve")  # the opinion is given when served (Art.32, 35)
         world.on(72)
         world.act(case, COUNTY_BUREAU, "evaluate", satisfaction="satisfied")
     finally:

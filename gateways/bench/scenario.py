@@ -40,6 +40,7 @@ STEPS: tuple[Step, ...] = (
         "handler",
         {
             "outcome": "supported",
+            "facts": "经核查，信访人反映的情况属实。",
             "opinion": "经核查，诉求合理，予以支持。",
             "basis": "《信访工作条例》第三十二条",
         },

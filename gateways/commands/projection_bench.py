@@ -109,7 +109,13 @@ def seed_cases(service: CaseService, n_cases: int, seed: int = 11) -> int:
                     )
                 if fate > 0.5:
                     outcome = "supported" if case.is_path_6 else "replied"
-                    case.answer(act(handler, rng.uniform(10, 70)), outcome=outcome, opinion="答复")
+                    case.answer(
+                        act(handler, rng.uniform(10, 70)),
+                        outcome=outcome,
+                        opinion="答复",
+                        facts="经核查属实",
+                        basis="压测依据",
+                    )
                     case.serve(act(handler, rng.uniform(1, 5)))
                     if fate > 0.7 and case.is_path_6:
                         case.conclude(act(bureau, 31))

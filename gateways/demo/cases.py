@@ -152,6 +152,8 @@ class DemoSeeder:
                     "leader_name": actor.name,
                     "leader_unit_id": actor.unit_id,
                 }
+            if step.unit == "petitioner":
+                params = {**params, "source": "petitioner"}
             yield at
             case, _ = self.service.perform(case_id, actor, step.action, occurred_at=at, **params)
             self.summary.acts += 1

@@ -331,8 +331,15 @@ class Planner:
                 "reviewer": reviewer.name if reviewer else "上一级机关",
             },
         )
+        facts = f"经调查核实，信访人反映的{route.matter.label}问题已查清，有关材料在卷。"
         d = plan.add(
-            d, "answer", handler, outcome=outcome, opinion=opinion, basis=route.matter.basis
+            d,
+            "answer",
+            handler,
+            outcome=outcome,
+            opinion=opinion,
+            basis=route.matter.basis,
+            facts=facts if route.path == "6" else "",
         )
         if route.path != "6":  # the reply concludes: no review on other paths (Art.31)
             if s == "evaluated" or (s == "replied" and rng.random() < 0.6):

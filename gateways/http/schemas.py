@@ -98,6 +98,9 @@ class RegisterPetition(BaseModel):
         None, max_length=200, description="外部渠道编号（如12345热线）：同一编号只登记一次"
     )
     same_matter_as: UUID | None = Field(None, description="明确为同一事项的原事项编号")
+    competent_unit_id: str | None = Field(
+        None, description="已明确的有权处理机关、单位（按其层级判断是否越级走访，第二十条）"
+    )
     new_facts: bool = Field(False, description="提出新的事实和理由（不视为重复信访）")
     major: bool = Field(False, description="重大、紧急事项")
     occurred_at: AwareDatetime | None = OCCURRED_AT
@@ -227,13 +230,16 @@ class Answer(Command):
     model_config = _examples(
         {
             "outcome": "supported",
+            "facts": "经调查，信访人承包地于2025年被征收，补偿款尚有3.2万元未发放。",
             "opinion": "经调查核实，补偿款确未足额发放，责成街道于30日内补发。",
             "basis": "《土地管理法》第四十八条",
         }
     )
     outcome: Outcome
     opinion: str
+    # A 信访处理意见书 (path 6) needs both (Art.32); other replies may leave them out.
     basis: str = ""
+    facts: str = ""
 
 
 class Serve(Command):
@@ -297,7 +303,8 @@ class Urge(Command):
 
 
 class Evaluate(Command):
-    """满意度评价 (recorded by an official for the petitioner)."""
+    """满意度评价 on a petition bureau's return visit (回访), in the petitioner's words; the
+    unit that answered may not grade itself. Petitioners evaluate through the tracking page."""
 
     model_config = _examples({"satisfaction": "satisfied", "comment": "办理及时，结果满意"})
     satisfaction: Satisfaction

@@ -82,6 +82,7 @@ def case_view(
         "flags": {
             "level_skipping": case.level_skipping,
             "collective": case.collective,
+            "needs_representatives": case.needs_representatives,
             "repeat_of": case.repeat_of,
             "repeats": list(case.repeats),
             "anonymous": case.anonymous,

@@ -13,10 +13,12 @@ from gateways.settings import Settings
 from gateways.tokens import issue_token
 from tests.api.conftest import API, Api, register_body
 from tests.scenario_support import (
+    BASIS,
     CITY_BUREAU,
     COUNTY_BUREAU,
     COUNTY_DI,
     COUNTY_GOV,
+    FACTS,
     TOWN_1,
     TOWN_2,
     VILLAGE_2_CODE,
@@ -169,7 +171,15 @@ def test_a_review_asked_too_late_is_409_with_the_last_day(api: Api) -> None:
     api.on(2)
     api.done(case_id, TOWN_1, "accept", path="6")
     api.on(10)
-    api.done(case_id, TOWN_1, "answer", outcome="not_supported", opinion="不予支持。")
+    api.done(
+        case_id,
+        TOWN_1,
+        "answer",
+        outcome="not_supported",
+        opinion="不予支持。",
+        facts=FACTS,
+        basis=BASIS,
+    )
     api.on(11)
     api.done(case_id, TOWN_1, "serve")
     api.on(42)

@@ -27,9 +27,11 @@ from projections.runner import ProjectionRunner
 from projections.trail import TrailProjection
 from tests.api.conftest import Api
 from tests.scenario_support import (
+    BASIS,
     COUNTY_BUREAU,
     COUNTY_DI,
     COUNTY_GOV,
+    FACTS,
     TOWN_1,
     TOWN_2,
     VILLAGE_2_CODE,
@@ -56,7 +58,7 @@ def story(api: Api) -> dict[str, Any]:
     w.on(20)
     w.act(a, TOWN_1, "accept", path="6")
     w.on(70)
-    w.act(a, TOWN_1, "answer", outcome="supported", opinion="予以支持。")
+    w.act(a, TOWN_1, "answer", outcome="supported", opinion="予以支持。", facts=FACTS, basis=BASIS)
     w.on(71)
     w.act(a, TOWN_1, "serve")
     w.on(72)

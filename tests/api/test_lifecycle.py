@@ -5,7 +5,7 @@ government, rechecked by the city government after a hearing, and evaluated."""
 from __future__ import annotations
 
 from tests.api.conftest import API, Api
-from tests.scenario_support import CITY_GOV, COUNTY_BUREAU, COUNTY_GOV, TOWN_1
+from tests.scenario_support import BASIS, CITY_GOV, COUNTY_BUREAU, COUNTY_GOV, FACTS, TOWN_1
 
 
 def test_a_path_6_appeal_from_registration_to_recheck(api: Api) -> None:
@@ -33,7 +33,13 @@ def test_a_path_6_appeal_from_registration_to_recheck(api: Api) -> None:
 
     api.on(60)
     case = api.done(
-        case_id, TOWN_1, "answer", outcome="not_supported", opinion="经调查，补偿已足额发放。"
+        case_id,
+        TOWN_1,
+        "answer",
+        outcome="not_supported",
+        opinion="经调查，补偿已足额发放。",
+        facts=FACTS,
+        basis=BASIS,
     )
     assert case["stage"] == "answered" and case["answer_outcome"] == "not_supported"
 
@@ -127,7 +133,15 @@ def test_a_body_is_optional_for_acts_without_parameters(api: Api) -> None:
     api.on(2)
     api.done(case_id, TOWN_1, "accept", path="6")
     api.on(3)
-    api.done(case_id, TOWN_1, "answer", outcome="supported", opinion="予以支持。")
+    api.done(
+        case_id,
+        TOWN_1,
+        "answer",
+        outcome="supported",
+        opinion="予以支持。",
+        facts=FACTS,
+        basis=BASIS,
+    )
     response = api.client.post(f"{API}/{case_id}/serve", headers=api.auth(TOWN_1))
     assert response.status_code == 200, response.text
     assert response.json()["served_at"]["answer"]

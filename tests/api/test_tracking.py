@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.api.conftest import Api
-from tests.scenario_support import COUNTY_BUREAU, TOWN_1, TOWN_2, VILLAGE_2_CODE
+from tests.scenario_support import BASIS, COUNTY_BUREAU, FACTS, TOWN_1, TOWN_2, VILLAGE_2_CODE
 
 TRACK = "/api/v1/tracking"
 
@@ -65,7 +65,15 @@ def test_the_petitioner_evaluates_the_answer_once(api: Api) -> None:
     api.on(2)
     api.done(case_id, TOWN_1, "accept", path="6")
     api.on(10)
-    api.done(case_id, TOWN_1, "answer", outcome="supported", opinion="予以支持。")
+    api.done(
+        case_id,
+        TOWN_1,
+        "answer",
+        outcome="supported",
+        opinion="予以支持。",
+        facts=FACTS,
+        basis=BASIS,
+    )
 
     body = {"code": code, "satisfaction": "basically_satisfied", "comment": "基本满意"}
     response = api.client.post(f"{TRACK}/{serial}/evaluate", json=body)

@@ -57,9 +57,11 @@ from projections.runner import ProjectionRunner
 from projections.trail import TrailProjection
 from tests.integration.projection_support import view_db
 from tests.scenario_support import (
+    BASIS,
     CITY_BUREAU,
     COUNTY_BUREAU,
     COUNTY_GOV,
+    FACTS,
     TOWN_1,
     TOWN_2,
     VILLAGE_1_CODE,
@@ -111,8 +113,20 @@ class Story:
     def accept(self, key: str, area: str, path: str = "6") -> None:
         self.act(key, HANDLER[area], "accept", path=path)
 
-    def answer(self, key: str, area: str, outcome: str = "explained") -> None:
-        self.act(key, HANDLER[area], "answer", outcome=outcome, opinion="已调查核实并答复。")
+    def answer(self, key: str, area: str, outcome: str = "explained", served: bool = True) -> None:
+        """Answered, and on path 6 handed to the petitioner the same day unless ``served`` is
+        False: an opinion is given when served (Art.32, 35)."""
+        self.act(
+            key,
+            HANDLER[area],
+            "answer",
+            outcome=outcome,
+            opinion="已调查核实并答复。",
+            facts=FACTS,
+            basis=BASIS,
+        )
+        if served and outcome != "performed":
+            self.act(key, HANDLER[area], "serve")
 
     def lead(self, key: str) -> None:
         self.act(
@@ -201,7 +215,7 @@ _SCRIPT: list[tuple[tuple[int, int], Callable[[Story], None]]] = [
             s.evaluate("k2", "basically_satisfied"),
         ),
     ),
-    ((5, 20), lambda s: (s.answer("k1", "T1"), s.accept("k15", "T2"))),
+    ((5, 20), lambda s: (s.answer("k1", "T1", served=False), s.accept("k15", "T2"))),
     ((5, 21), lambda s: s.act("k1", TOWN_1, "serve")),
     ((5, 22), lambda s: s.evaluate("k1", "satisfied")),
     ((5, 25), lambda s: (s.reg("k17", "T2", 17), s.accept("k13", "T1"))),

@@ -36,10 +36,12 @@ from projections.runner import Projection, ProjectionRunner
 from projections.supervision import SupervisionProjection
 from projections.trail import TrailProjection
 from tests.scenario_support import (
+    BASIS,
     CITY_BUREAU,
     COUNTY_BUREAU,
     COUNTY_DI,
     COUNTY_GOV,
+    FACTS,
     TOWN_1,
     TOWN_2,
     VILLAGE_2_CODE,
@@ -145,7 +147,15 @@ def populate(world: World, after_day: Callable[[int], None] | None = None) -> di
     cases["g"] = w.register(petitioners=[petitioner(2)], matter_kind="wage_arrears")
     done(6)
     w.on(10)
-    w.act(cases["a"], TOWN_1, "answer", outcome="supported", opinion="予以支持。")
+    w.act(
+        cases["a"],
+        TOWN_1,
+        "answer",
+        outcome="supported",
+        opinion="予以支持。",
+        facts=FACTS,
+        basis=BASIS,
+    )
     done(10)
     w.on(11)
     w.act(cases["a"], TOWN_1, "serve")
@@ -166,7 +176,15 @@ def later(world: World, cases: dict[str, UUID]) -> None:
     w.act(cases["h"], TOWN_2, "accept", path="6")
     w.act(cases["e"], COUNTY_DI, "accept")
     w.on(30)
-    w.act(cases["c"], TOWN_2, "answer", outcome="explained", opinion="已作解释说明。")
+    w.act(
+        cases["c"],
+        TOWN_2,
+        "answer",
+        outcome="explained",
+        opinion="已作解释说明。",
+        facts=FACTS,
+        basis=BASIS,
+    )
     cases["i"] = w.register(petitioners=[petitioner(9)], matter_kind="school")
     w.act(
         cases["i"],

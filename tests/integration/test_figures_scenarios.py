@@ -52,8 +52,10 @@ from projections.worst_late import worst_late
 from tests.integration.figures_story import petitioner
 from tests.integration.projection_support import view_db
 from tests.scenario_support import (
+    BASIS,
     COUNTY_BUREAU,
     COUNTY_DI,
+    FACTS,
     TOWN_1,
     TOWN_2,
     VILLAGE_2_CODE,
@@ -99,7 +101,9 @@ def scenario_1(world: World) -> None:
     world.on(20)
     world.act(case, TOWN_1, "accept", path="6")
     world.on(70)
-    world.act(case, TOWN_1, "answer", outcome="supported", opinion="予以支持。")
+    world.act(
+        case, TOWN_1, "answer", outcome="supported", opinion="予以支持。", facts=FACTS, basis=BASIS
+    )
     world.on(71)
     world.act(case, TOWN_1, "serve")
     world.on(72)

@@ -12,7 +12,7 @@ from eventsourcing.cipher import AESCipher
 from domain.acts import SYSTEM
 from gateways.settings import Settings
 from gateways.store import connect
-from tests.scenario_support import COUNTY_BUREAU, PETITIONER, TOWN_1, TOWN_2, World
+from tests.scenario_support import BASIS, COUNTY_BUREAU, FACTS, PETITIONER, TOWN_1, TOWN_2, World
 
 TABLE = "xinfang_events"  # PostgreSQL: the application's name + "_events"
 
@@ -62,7 +62,15 @@ def accepted_case(world: World) -> UUID:
     """Registered (v1), transferred to town 1 (v2), accepted (v3), answered (v4)."""
     case_id = world.accepted(by=TOWN_1)
     world.on(10)
-    world.act(case_id, TOWN_1, "answer", outcome="supported", opinion="予以支持。")
+    world.act(
+        case_id,
+        TOWN_1,
+        "answer",
+        outcome="supported",
+        opinion="予以支持。",
+        facts=FACTS,
+        basis=BASIS,
+    )
     return case_id
 
 

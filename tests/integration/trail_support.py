@@ -33,12 +33,14 @@ from uuid import UUID
 from domain.acts import Actor
 from tests.integration.projection_support import petitioner
 from tests.scenario_support import (
+    BASIS,
     CITY_BUREAU,
     CITY_DI,
     COUNTY_BUREAU,
     COUNTY_CODE,
     COUNTY_DI,
     COUNTY_GOV,
+    FACTS,
     TOWN_1,
     TOWN_2,
     VILLAGE_2_CODE,
@@ -99,7 +101,15 @@ def story(world: World, after_day: Callable[[int], None] | None = None) -> dict[
     c["s4"] = w.service.register(WANG, registration(petitioners=[petitioner(28)])).case.id
     w.act(c["ch"], TOWN_1, "accept", path="6")
     day(10)
-    w.act(c["rev"], TOWN_1, "answer", outcome="not_supported", opinion="经调查，补偿已足额发放。")
+    w.act(
+        c["rev"],
+        TOWN_1,
+        "answer",
+        outcome="not_supported",
+        opinion="经调查，补偿已足额发放。",
+        facts=FACTS,
+        basis=BASIS,
+    )
     day(11)
     w.act(c["rev"], TOWN_1, "serve")
     day(12)

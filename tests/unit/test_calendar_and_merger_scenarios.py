@@ -12,8 +12,10 @@ import pytest
 from domain.errors import DomainError
 from domain.units import UnitKind, UnitRecord
 from tests.scenario_support import (
+    BASIS,
     COUNTY_BUREAU,
     COUNTY_GOV,
+    FACTS,
     TOWN_1,
     TOWN_2,
     World,
@@ -58,7 +60,15 @@ def test_an_anonymous_matter_cannot_be_evaluated(world: World) -> None:
     world.on(2)
     world.act(case_id, TOWN_1, "accept", path="6")
     world.on(5)
-    world.act(case_id, TOWN_1, "answer", outcome="explained", opinion="已公开答复。")
+    world.act(
+        case_id,
+        TOWN_1,
+        "answer",
+        outcome="explained",
+        opinion="已公开答复。",
+        facts=FACTS,
+        basis=BASIS,
+    )
 
     with pytest.raises(DomainError) as excinfo:
         world.act(case_id, COUNTY_BUREAU, "evaluate", satisfaction="satisfied")
@@ -127,7 +137,10 @@ def test_the_successor_answers_within_the_running_deadline_of_the_merged_unit(
         "answer",
         outcome="supported",
         opinion="予以支持。",
+        facts=FACTS,
+        basis=BASIS,
     )
+    world.act(case_id, successor_official(), "serve")  # type: ignore[arg-type]
 
     assert case.answered_by == SUCCESSOR
     answer = world.status(case_id, "answer")
@@ -140,7 +153,15 @@ def test_a_unit_not_succeeding_the_holder_still_cannot_act(world: World) -> None
     world.on(10)
 
     with pytest.raises(DomainError) as excinfo:
-        world.act(case_id, official(TOWN_2), "answer", outcome="supported", opinion="予以支持。")
+        world.act(
+            case_id,
+            official(TOWN_2),
+            "answer",
+            outcome="supported",
+            opinion="予以支持。",
+            facts=FACTS,
+            basis=BASIS,
+        )
 
     assert excinfo.value.code in ("NOT_HOLDER", "CASE_NOT_FOUND")
 

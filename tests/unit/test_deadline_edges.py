@@ -9,8 +9,10 @@ import pytest
 
 from domain.errors import DomainError
 from tests.scenario_support import (
+    BASIS,
     CITY_BUREAU,
     COUNTY_BUREAU,
+    FACTS,
     PROVINCE_BUREAU,
     TOWN_1,
     World,
@@ -62,7 +64,16 @@ def test_an_assignment_sets_its_own_report_deadline(world: World) -> None:
     world.on(2)
     world.act(case_id, TOWN_1, "accept", path="6")
     world.on(45)
-    world.act(case_id, TOWN_1, "answer", outcome="supported", opinion="予以支持。")
+    world.act(
+        case_id,
+        TOWN_1,
+        "answer",
+        outcome="supported",
+        opinion="予以支持。",
+        facts=FACTS,
+        basis=BASIS,
+    )
+    world.act(case_id, TOWN_1, "serve")  # given when served (Art.32, 35)
 
     report = world.status(case_id, "assigned_report")
     assert (report.status, report.days_late, report.deadline.unit_id) == ("missed", 5, TOWN_1)

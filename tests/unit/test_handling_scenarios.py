@@ -6,7 +6,16 @@ import pytest
 
 from domain.case_events import Urged
 from domain.errors import DomainError
-from tests.scenario_support import COUNTY_BUREAU, COUNTY_HRSS, TOWN_1, World, official, refusal
+from tests.scenario_support import (
+    BASIS,
+    COUNTY_BUREAU,
+    COUNTY_HRSS,
+    FACTS,
+    TOWN_1,
+    World,
+    official,
+    refusal,
+)
 
 
 # ---------------------------------------------------------------- scenario 1
@@ -20,7 +29,16 @@ def test_letter_transferred_accepted_and_answered_in_time_is_on_time_everywhere(
     world.on(30)
     world.act(case_id, TOWN_1, "accept", path="6")
     world.on(90)
-    world.act(case_id, TOWN_1, "answer", outcome="supported", opinion="补偿款差额将于月内补发。")
+    world.act(
+        case_id,
+        TOWN_1,
+        "answer",
+        outcome="supported",
+        opinion="补偿款差额将于月内补发。",
+        facts=FACTS,
+        basis=BASIS,
+    )
+    world.act(case_id, TOWN_1, "serve")  # given when served (Art.32, 35)
 
     statuses = {s.deadline.step: s for s in world.statuses(case_id, on=200)}
     assert statuses["transfer"].status == "met"
@@ -103,7 +121,16 @@ def test_extension_of_30_days_on_day_55_makes_an_answer_on_day_89_on_time(world:
     world.on(2 + 55)
     world.act(case_id, TOWN_1, "extend", days=30, reason="案情复杂", approved_by="街道主任")
     world.on(2 + 89)
-    world.act(case_id, TOWN_1, "answer", outcome="explained", opinion="政策依据已当面解释。")
+    world.act(
+        case_id,
+        TOWN_1,
+        "answer",
+        outcome="explained",
+        opinion="政策依据已当面解释。",
+        facts=FACTS,
+        basis=BASIS,
+    )
+    world.act(case_id, TOWN_1, "serve")  # given when served (Art.32, 35)
 
     answer = world.status(case_id, "answer")
     assert answer.status == "met"
@@ -113,7 +140,15 @@ def test_extension_of_30_days_on_day_55_makes_an_answer_on_day_89_on_time(world:
 def test_without_extension_an_answer_on_day_61_is_late(world: World) -> None:
     case_id = world.accepted(day=2)
     world.on(2 + 61)
-    world.act(case_id, TOWN_1, "answer", outcome="explained", opinion="政策依据已当面解释。")
+    world.act(
+        case_id,
+        TOWN_1,
+        "answer",
+        outcome="explained",
+        opinion="政策依据已当面解释。",
+        facts=FACTS,
+        basis=BASIS,
+    )
 
     answer = world.status(case_id, "answer")
     assert (answer.status, answer.days_late) == ("missed", 1)
@@ -187,7 +222,15 @@ def test_answer_before_acceptance_is_refused(world: World) -> None:
     case_id = world.transferred(day=1)
 
     with pytest.raises(DomainError) as excinfo:
-        world.act(case_id, TOWN_1, "answer", outcome="supported", opinion="予以支持。")
+        world.act(
+            case_id,
+            TOWN_1,
+            "answer",
+            outcome="supported",
+            opinion="予以支持。",
+            facts=FACTS,
+            basis=BASIS,
+        )
 
     assert refusal(excinfo) == "NOT_ACCEPTED"
 
@@ -213,7 +256,15 @@ def test_the_petitioner_tracks_and_evaluates_with_the_serial_number_and_query_co
     world.on(2)
     world.act(case_id, TOWN_1, "accept", path="6")
     world.on(20)
-    world.act(case_id, TOWN_1, "answer", outcome="supported", opinion="补偿款差额将于月内补发。")
+    world.act(
+        case_id,
+        TOWN_1,
+        "answer",
+        outcome="supported",
+        opinion="补偿款差额将于月内补发。",
+        facts=FACTS,
+        basis=BASIS,
+    )
 
     tracked = world.service.track(serial, registered.query_code)
     evaluated = world.service.evaluate_by_petitioner(serial, registered.query_code, "satisfied")

@@ -21,10 +21,12 @@ from domain.recommendations import RECOMMENDATION_CODES
 from domain.units import UnitKind, UnitRecord
 from gateways.wiring import build_service
 from tests.scenario_support import (
+    BASIS,
     CITY_GOV,
     COUNTY_BUREAU,
     COUNTY_GOV,
     COUNTY_HRSS,
+    FACTS,
     PROVINCE_BUREAU,
     PROVINCE_GOV,
     TOWN_1,
@@ -163,12 +165,30 @@ def _(w: World) -> Attempt:
 
 @trigger("NOT_ACCEPTED")
 def _(w: World) -> Attempt:
-    return act(w, w.transferred(), TOWN_1, "answer", outcome="supported", opinion="予以支持")
+    return act(
+        w,
+        w.transferred(),
+        TOWN_1,
+        "answer",
+        outcome="supported",
+        opinion="予以支持",
+        facts=FACTS,
+        basis=BASIS,
+    )
 
 
 @trigger("ALREADY_ANSWERED")
 def _(w: World) -> Attempt:
-    return act(w, w.answered(), TOWN_1, "answer", outcome="supported", opinion="予以支持")
+    return act(
+        w,
+        w.answered(),
+        TOWN_1,
+        "answer",
+        outcome="supported",
+        opinion="予以支持",
+        facts=FACTS,
+        basis=BASIS,
+    )
 
 
 @trigger("ACCEPT_PATH_REQUIRED")
@@ -283,6 +303,30 @@ def _(w: World) -> Attempt:
     return act(w, w.accepted(), TOWN_1, "extend", days=31, reason="复杂", approved_by="主任")
 
 
+@trigger("EXTENSION_REASON_REQUIRED")
+def _(w: World) -> Attempt:
+    return act(w, w.accepted(), TOWN_1, "extend", days=10, reason=" ", approved_by="主任")
+
+
+@trigger("ANSWER_FACTS_REQUIRED")
+def _(w: World) -> Attempt:
+    return act(
+        w, w.accepted(), TOWN_1, "answer", outcome="supported", opinion="予以支持", basis=BASIS
+    )
+
+
+@trigger("ANSWER_BASIS_REQUIRED")
+def _(w: World) -> Attempt:
+    return act(
+        w, w.accepted(), TOWN_1, "answer", outcome="supported", opinion="予以支持", facts=FACTS
+    )
+
+
+@trigger("EVALUATION_BY_PETITIONER_ONLY")
+def _(w: World) -> Attempt:
+    return act(w, w.answered(), TOWN_1, "evaluate", satisfaction="satisfied")
+
+
 @trigger("EXTENSION_DAYS_INVALID")
 def _(w: World) -> Attempt:
     return act(w, w.accepted(), TOWN_1, "extend", days=0, reason="复杂", approved_by="主任")
@@ -300,7 +344,16 @@ def _(w: World) -> Attempt:
 
 @trigger("OPINION_REQUIRED")
 def _(w: World) -> Attempt:
-    return act(w, w.accepted(), TOWN_1, "answer", outcome="supported", opinion="  ")
+    return act(
+        w,
+        w.accepted(),
+        TOWN_1,
+        "answer",
+        outcome="supported",
+        opinion="  ",
+        facts=FACTS,
+        basis=BASIS,
+    )
 
 
 @trigger("NOTHING_TO_SERVE")
@@ -366,7 +419,15 @@ def _(w: World) -> Attempt:
     case_id = w.register(by=PROVINCE_BUREAU)
     w.act(case_id, PROVINCE_BUREAU, "transfer", to_unit_id=PROVINCE_GOV)
     w.act(case_id, PROVINCE_GOV, "accept", path="6")
-    w.act(case_id, PROVINCE_GOV, "answer", outcome="explained", opinion="已解释说明")
+    w.act(
+        case_id,
+        PROVINCE_GOV,
+        "answer",
+        outcome="explained",
+        opinion="已解释说明",
+        facts=FACTS,
+        basis=BASIS,
+    )
     w.act(case_id, PROVINCE_GOV, "serve")
     return act(w, case_id, PROVINCE_BUREAU, "review-request")
 

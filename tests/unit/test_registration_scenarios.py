@@ -272,3 +272,49 @@ def test_a_new_petitioners_registration_reads_nothing_before_its_save(world: Wor
     assert isinstance(first, Save)
     kinds = sorted(type(a).__name__ for a in first.aggregates)
     assert kinds == ["Petition", "PetitionerFile", "SerialNumber"]
+
+
+# ------------------------------------------------ level-skipping and collective visits
+def test_level_skipping_is_judged_by_the_competent_units_tier_not_the_division_code(
+    world: World,
+) -> None:
+    """Art.20: a visit goes to the competent unit's tier or one above. A village matter whose
+    competent unit is a county department may be brought to the city: not 越级."""
+    world.on(0)
+    named = world.registered(
+        by=CITY_BUREAU, channel="visit", competent_unit_id=COUNTY_HRSS, matter_kind="wages"
+    ).case
+    at_province = world.registered(
+        by=PROVINCE_BUREAU, channel="visit", competent_unit_id=COUNTY_HRSS, matter_kind="pension"
+    ).case
+
+    assert named.level_skipping is False
+    assert at_province.level_skipping is True
+
+
+def test_the_first_transfer_to_the_competent_unit_judges_level_skipping_again(
+    world: World,
+) -> None:
+    """Registered at the city before the competent unit was known (a village matter: guessed
+    as township business, so 越级); transferred down to the county department that is
+    competent, the visit was one tier above it, not 越级."""
+    world.on(0)
+    case_id = world.register(by=CITY_BUREAU, channel="visit", matter_kind="wages")
+    assert world.case(case_id).level_skipping is True
+    world.on(1)
+
+    case = world.act(case_id, CITY_BUREAU, "transfer", to_unit_id=COUNTY_HRSS)
+
+    assert case.level_skipping is False
+
+
+def test_a_collective_visit_naming_no_representatives_is_flagged(world: World) -> None:
+    """Art.20: five or more visiting on one matter elect at most 5 representatives; a visit
+    that named none is flagged for the receiving unit to ask them to."""
+    unnamed = world.registered(channel="visit", people_count=12, representatives=0).case
+    named = world.registered(channel="visit", people_count=12, representatives=3).case
+    letter = world.registered(channel="letter", people_count=60, signatures=60).case
+
+    assert unnamed.needs_representatives is True
+    assert named.needs_representatives is False
+    assert letter.needs_representatives is False

@@ -11,9 +11,11 @@ from domain.case_state import Stage
 from domain.errors import DomainError
 from domain.units import UnitKind, UnitRecord
 from tests.scenario_support import (
+    BASIS,
     CITY_GOV,
     COUNTY_BUREAU,
     COUNTY_GOV,
+    FACTS,
     TOWN_1,
     TOWN_1_CODE,
     VILLAGE_1,
@@ -33,7 +35,15 @@ def opinion_served_on_6_july(world: World) -> object:
     world.on(date(2026, 6, 3))
     world.act(case_id, TOWN_1, "accept", path="6")
     world.on(date(2026, 7, 1))
-    world.act(case_id, TOWN_1, "answer", outcome="not_supported", opinion="补偿已足额发放。")
+    world.act(
+        case_id,
+        TOWN_1,
+        "answer",
+        outcome="not_supported",
+        opinion="补偿已足额发放。",
+        facts=FACTS,
+        basis=BASIS,
+    )
     world.on(date(2026, 7, 6))
     world.act(case_id, TOWN_1, "serve")
     return case_id

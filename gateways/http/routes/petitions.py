@@ -110,6 +110,7 @@ def _registration(body: RegisterPetition) -> Registration:
         accused_persons=list(body.accused_persons),
         external_id=body.external_id,
         same_matter_as=body.same_matter_as,
+        competent_unit_id=body.competent_unit_id,
         new_facts=body.new_facts,
         major=body.major,
         occurred_at=body.occurred_at,
