@@ -2,7 +2,7 @@
 discipline inspection body with management authority (管理权限) over the accused unit (Art.22,
 30), a litigation matter only to the political-legal organ of the bureau's own tier and area
 (诉访分离, Art.28), other channelled matters only to an organ of a plausible kind (Art.31(2)-(4)).
-"""
+Accusations then follow discipline-inspection rules, not Art.23's 15-day notice."""
 
 from __future__ import annotations
 
@@ -230,3 +230,42 @@ def test_other_channels_refuse_an_organ_of_the_wrong_kind(
     case_id = litigation_letter(world)
 
     assert refused_route(world, case_id, channel, target) == "ROUTE_TARGET_WRONG_KIND"
+
+
+# -------------------------------------- discipline-inspection rules, not Art.23
+def test_an_accusation_routed_to_discipline_inspection_owes_no_15_day_notice(
+    world: World,
+) -> None:
+    """Art.30: the body receives, accepts and answers by discipline-inspection rules; Art.23's
+    written acceptance notice is not among its duties, so a late acceptance is never late for
+    notice. The bureau's transfer (Art.22) still counts: routing is how it discharges it."""
+    case_id = accusation_against(world, TOWN_1)
+    world.on(3)
+    route(world, case_id, "discipline_inspection")
+    world.on(40)
+    world.act(case_id, COUNTY_DI, "accept")
+
+    steps = [s.deadline.step for s in world.statuses(case_id, on=41)]
+    assert "accept" not in steps and "inform" not in steps
+    transfer = world.status(case_id, "transfer", on=41)
+    assert (transfer.status, transfer.deadline.unit_id) == ("met", COUNTY_BUREAU)
+    answer = world.status(case_id, "answer", on=41)
+    assert answer.deadline.unit_id == COUNTY_DI
+
+
+def test_a_bureau_that_routes_an_accusation_late_is_still_late(world: World) -> None:
+    """Art.22: the 15 days to route an accusation on are the bureau's, like any transfer."""
+    case_id = accusation_against(world, TOWN_1)
+    world.on(17)
+    route(world, case_id, "discipline_inspection")
+
+    transfer = world.status(case_id, "transfer", on=17)
+    assert (transfer.status, transfer.days_late) == ("missed", 2)
+
+
+def test_an_accusation_brought_straight_to_discipline_inspection_owes_no_inform_notice(
+    world: World,
+) -> None:
+    case_id = accusation_against(world, TOWN_1, by=COUNTY_DI)
+
+    assert [s.deadline.step for s in world.statuses(case_id, on=30)] == []
