@@ -374,11 +374,23 @@ class UnitIn(BaseModel):
     kind: UnitKind
     division_code: str = Field(pattern=r"^\d{12}$")
     superior_id: str | None = None
+    authority_id: str | None = Field(
+        None,
+        description="管理权限：管理该单位领导班子的单位，不填即其上一级机关；"
+        "检举控告按此导入纪检监察机关 (Art.22, 30)",
+    )
 
 
 class SuperiorIn(BaseModel):
     model_config = _examples({"superior_id": "330106-gov"})
     superior_id: str | None
+
+
+class AuthorityIn(BaseModel):
+    """管理权限：哪个单位管理该单位的领导班子（null：其上一级机关）。"""
+
+    model_config = _examples({"authority_id": "3301-gov"})
+    authority_id: str | None
 
 
 class MergeIn(BaseModel):
