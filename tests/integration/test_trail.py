@@ -398,5 +398,10 @@ def test_the_cli_prints_the_faults_and_a_trail(
     text = capsys.readouterr().out
     assert "转送期限至2026-03-19，逾期1日办理" in text and "查阅记录" in text
     assert world.top() == top + 1  # the read of the accusation was recorded
+    # A page of faults read by the county's inspection shows the accusation: one read more.
+    assert view(store_settings, ["faults", "--as-unit", COUNTY_DI, "--json", *on]) == 0
+    assert world.top() == top + 2
+    last = list(world.service.events.get(cases["acc"]))[-1]
+    assert (type(last).__name__, last.purpose) == ("AccusationViewed", "faults")
     with pytest.raises(OutOfScope):
         view(store_settings, ["faults", "--as-unit", TOWN_1, "--division", "330106", *on])
