@@ -54,6 +54,8 @@ from domain.units import UNIT_EVENT_TYPES, Directory, Tier, Unit, UnitRecord, ti
 
 SAVE_ATTEMPTS = 5
 _HIDDEN = object()  # an earlier case exists, but the caller may not see it
+# The system itself (projections, exports it runs) and a petitioner reading their own case.
+_READS_NOT_RECORDED = frozenset({"system", "petitioner"})
 T = TypeVar("T")
 
 
@@ -638,10 +640,30 @@ class CaseService(Application[UUID]):
 
     def record_accusation_reads(self, actor: Actor, case_ids: Sequence[UUID], purpose: str) -> None:
         """Record reads of accusations that a list, an export or a trail showed ``actor``
-        (domain.md §7: every read path, not only the case itself)."""
-        for case_id in case_ids:
+        (domain.md §7: every read path, not only the case itself): one ``AccusationViewed``
+        per accusation among ``case_ids``, saved together; one case at a time when another
+        writer got to one of them first."""
+        if actor.official_id in _READS_NOT_RECORDED:
+            return
+        shown: list[Petition] = []
+        for case_id in dict.fromkeys(case_ids):
             with contextlib.suppress(DomainError):
-                self._record_accusation_read(self._get(case_id), actor, purpose)
+                case = self._get(case_id)
+                if case.category == Category.ACCUSATION.value:
+                    shown.append(case)
+        if not shown:
+            return
+        now = self.clock.now()
+        for case in shown:
+            occurred = max(now, case.last_occurred_at)
+            case.record_view(
+                Act(actor, occurred, occurred, self._directory, self.rules), purpose=purpose
+            )
+        try:
+            self.save(*shown)
+        except IntegrityError:
+            for case in shown:
+                self._record_read(case, actor, purpose, refused=False)
 
     def _check_readable(self, actor: Actor, case: Petition, purpose: str) -> None:
         """As ``access.check_visible``; an accused unit's attempt is recorded first (Art.46)."""
@@ -731,10 +753,7 @@ class CaseService(Application[UUID]):
 
     def _record_accusation_read(self, case: Petition, actor: Actor, purpose: str) -> None:
         """Access to accusations is itself recorded (domain.md §7)."""
-        if case.category != Category.ACCUSATION.value or actor.official_id in (
-            "system",
-            "petitioner",
-        ):
+        if case.category != Category.ACCUSATION.value or actor.official_id in _READS_NOT_RECORDED:
             return
         self._record_read(case, actor, purpose, refused=False)
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from domain.acts import Rules
 from domain.calendar import china_date
-from domain.classification import Document
+from domain.classification import Category, Document
 
 TRANSFER_DAYS = 15  # Art.22
 INFORM_DAYS = 15  # Art.23
@@ -126,7 +126,7 @@ def deadlines_of(case: Any, rules: Rules) -> list[Deadline]:
                 "第二十二条",
             )
         )
-    elif not case.anonymous:
+    elif _notice_owed(case):
         # Art.23: a unit petitioned directly tells the petitioner within 15 days.
         done = _first_day(case.informed_at, case.accepted_at, case.declined_at)
         out.append(
@@ -147,7 +147,7 @@ def deadlines_of(case: Any, rules: Rules) -> list[Deadline]:
         got = _day(receipt["at"])
         assert got is not None
         outcome_on = _day(receipt["outcome_at"])
-        if not case.anonymous:
+        if _notice_owed(case):
             # Art.23: written notice of acceptance within 15 days of receipt (no notice duty
             # for anonymous letters, so never counted late for notice).
             done = (
@@ -293,3 +293,12 @@ def _bureau_responsible(case: Any) -> str:
     the period ran (the one holding it when it left the chain, or holding it now)."""
     bureaus = [r for r in case.receipts if r["bureau"]]
     return str(bureaus[-1]["unit_id"]) if bureaus else str(case.received_by)
+
+
+def _notice_owed(case: Any) -> bool:
+    """Art.23's notices (inform, written acceptance within 15 days) are owed to a named
+    petitioner. Not for an anonymous letter (Art.23), nor for an accusation: it is received,
+    accepted and answered by discipline-inspection rules (Art.30; domain.md §4 "route out"),
+    so neither the discipline inspection body nor any unit holding it owes the 15-day notice.
+    The bureau still owes the transfer within 15 days (Art.22): routing it to that body."""
+    return not case.anonymous and case.category != Category.ACCUSATION.value

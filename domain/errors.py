@@ -84,6 +84,14 @@ MESSAGES: dict[str, str] = {
     "ACCUSATION_TO_ACCUSED_UNIT": "检举控告事项不得转送、交办给被检举控告的单位",
     "ROUTE_CHANNEL_INVALID": "导入途径无效",
     "ROUTE_CHANNEL_MISMATCH": "导入途径与事项类别或接收单位不符",
+    "ROUTE_TARGET_WRONG_KIND": "接收单位的类型与导入途径不符：涉法涉诉事项导入政法机关，检举控告导入纪检监察机关，"
+    "仲裁和行政程序导入政府或其部门，党员申诉导入党委或纪检监察机关",
+    "ROUTE_TARGET_WRONG_TIER": "涉法涉诉事项应当导入信访部门本级（同一层级、同一区域）的政法机关",
+    "NO_POLITICAL_LEGAL_ORGAN": "单位名录中没有信访部门本级的政法机关，请先登记该机关",
+    "DISCIPLINE_INSPECTION_WITHOUT_AUTHORITY": "检举控告事项应当导入对被检举控告单位有管理权限的纪检监察机关"
+    "（按干部管理权限，对县级政府的检举控告由市级纪检监察机关受理）",
+    "NO_DISCIPLINE_INSPECTION_FOR_ACCUSED": "单位名录中没有对被检举控告单位有管理权限的纪检监察机关，"
+    "请先登记该机关或被检举控告单位的管理权限",
     "ASSIGN_DUE_INVALID": "交办期限应当晚于交办日期",
     "OBJECTION_WINDOW_EXPIRED": "异议应当自收到转送、交办之日起5个工作日内提出，已超过期限",
     "OBJECTION_PENDING": "异议尚待转送机关审核，不能进行此项操作",

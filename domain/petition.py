@@ -35,6 +35,24 @@ from domain.units import Directory, Tier, UnitKind, UnitRecord
 COLLECTIVE_THRESHOLD = 5  # practice: five or more people make a collective petition
 MAX_EXTENSION_DAYS = 30  # Art.34
 
+# Who takes a matter routed out (Art.22, 28, 31(1)-(4)): a litigation matter the political-legal
+# organ of the routing bureau's own tier and area, an accusation the discipline inspection body
+# with management authority over the accused unit (both found in the directory when not named).
+# The other channels may name the organ that takes the matter, which must be of a kind that
+# holds such a procedure: an arbitration commission sits with a government or its department
+# (labour and personnel disputes with human resources), a Party-member appeal goes to a Party
+# committee or its discipline inspection, administrative review and rulings to a government or
+# a department. Never a petition bureau, a village committee or an unrelated kind.
+ROUTE_TARGET_KINDS: dict[RouteChannel, frozenset[UnitKind]] = {
+    RouteChannel.POLITICAL_LEGAL: frozenset({UnitKind.POLITICAL_LEGAL}),
+    RouteChannel.DISCIPLINE_INSPECTION: frozenset({UnitKind.DISCIPLINE_INSPECTION}),
+    RouteChannel.ARBITRATION: frozenset({UnitKind.GOVERNMENT, UnitKind.DEPARTMENT}),
+    RouteChannel.PARTY_APPEAL: frozenset(
+        {UnitKind.PARTY_COMMITTEE, UnitKind.DISCIPLINE_INSPECTION}
+    ),
+    RouteChannel.ADMINISTRATIVE: frozenset({UnitKind.GOVERNMENT, UnitKind.DEPARTMENT}),
+}
+
 
 class Petition(CaseState, Aggregate):
     """One 信访事项 and everything done about it, across every tier."""
@@ -146,22 +164,34 @@ class Petition(CaseState, Aggregate):
     def route(
         self, act: Act, *, channel: str, to_unit_id: str | None = None, note: str = ""
     ) -> None:
-        """Route out (Art.22, 28): litigation letters to political-legal organs, accusations to
-        discipline inspection, other channelled matters to their procedure."""
+        """Route out (Art.22, 28): an accusation to the discipline inspection body with
+        management authority over the accused unit (管理权限); a litigation matter to the
+        political-legal organ of the bureau's own tier and area (诉访分离); other channelled
+        matters to their procedure (``ROUTE_TARGET_KINDS``). The first two go where the
+        directory says: a bureau may leave ``to_unit_id`` out and the directory names the
+        body, or name it and be refused if it names another."""
         self._check_open(act)
         self._check_bureau_holder(act)
         route = _enum(RouteChannel, channel, "ROUTE_CHANNEL_INVALID")
-        target = act.directory.current(to_unit_id) if to_unit_id else None
-        if route is RouteChannel.DISCIPLINE_INSPECTION:
-            if (
-                self.category != Category.ACCUSATION.value
-                or target is None
-                or target.kind is not UnitKind.DISCIPLINE_INSPECTION
-            ):
-                raise refuse("ROUTE_CHANNEL_MISMATCH", channel=route.value)
-            self._check_target(act, target.unit_id)
-        elif self.category != Category.APPEAL.value:
+        owned = (
+            Category.ACCUSATION if route is RouteChannel.DISCIPLINE_INSPECTION else Category.APPEAL
+        )
+        if self.category != owned.value:
             raise refuse("ROUTE_CHANNEL_MISMATCH", channel=route.value)
+        named = act.directory.current(to_unit_id) if to_unit_id else None
+        if named is not None and named.kind not in ROUTE_TARGET_KINDS[route]:
+            raise refuse(
+                "ROUTE_TARGET_WRONG_KIND",
+                channel=route.value,
+                to_unit_id=named.unit_id,
+                kind=named.kind.value,
+                expected_kinds=sorted(k.value for k in ROUTE_TARGET_KINDS[route]),
+            )
+        if route is RouteChannel.DISCIPLINE_INSPECTION:
+            named = self._discipline_inspection(act, named)
+        elif route is RouteChannel.POLITICAL_LEGAL:
+            named = self._political_legal_organ(act, named)
+        target = self._check_target(act, named.unit_id) if named is not None else None
         self._trigger(
             act,
             ev.Routed,
@@ -169,6 +199,39 @@ class Petition(CaseState, Aggregate):
             to_unit_id=target.unit_id if target else None,
             note=note,
         )
+
+    def _discipline_inspection(self, act: Act, named: UnitRecord | None) -> UnitRecord:
+        """Art.22, 30: the body with management authority over the accused unit, never another
+        (an accusation against a county government goes to the city's, not the county's)."""
+        accused = self.accused_unit_id or ""
+        expected = act.directory.discipline_inspection_for(accused)
+        if expected is None:
+            raise refuse("NO_DISCIPLINE_INSPECTION_FOR_ACCUSED", accused_unit_id=accused)
+        if named is not None and named.unit_id != expected.unit_id:
+            raise refuse(
+                "DISCIPLINE_INSPECTION_WITHOUT_AUTHORITY",
+                to_unit_id=named.unit_id,
+                expected_unit_id=expected.unit_id,
+            )
+        return expected
+
+    @staticmethod
+    def _political_legal_organ(act: Act, named: UnitRecord | None) -> UnitRecord:
+        """Art.28 (诉访分离): the political-legal organ of the routing bureau's tier and area."""
+        bureau = act.directory.get(act.actor.unit_id)
+        if named is None:
+            found = act.directory.organ_at(UnitKind.POLITICAL_LEGAL, bureau.division_code)
+            if found is None:
+                raise refuse("NO_POLITICAL_LEGAL_ORGAN", division_code=bureau.division_code)
+            return found
+        if named.division_code != bureau.division_code:
+            raise refuse(
+                "ROUTE_TARGET_WRONG_TIER",
+                to_unit_id=named.unit_id,
+                division_code=named.division_code,
+                expected_division_code=bureau.division_code,
+            )
+        return named
 
     def inform(self, act: Act, *, method: str = "written", note: str = "") -> None:
         """告知 (Art.23): a unit petitioned directly tells the petitioner how it proceeds."""

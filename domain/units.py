@@ -351,13 +351,16 @@ class Directory:
         authority = self.management_authority_of(accused_unit_id)
         if authority is None:
             return None
+        return self.organ_at(UnitKind.DISCIPLINE_INSPECTION, authority.division_code)
+
+    def organ_at(self, kind: UnitKind, division_code: str) -> UnitRecord | None:
+        """The active unit of ``kind`` of the tier and area ``division_code`` names: the
+        county's discipline inspection, the city's political-legal committee."""
         return next(
             (
                 r
                 for r in self._units.values()
-                if r.kind is UnitKind.DISCIPLINE_INSPECTION
-                and r.active
-                and r.division_code == authority.division_code
+                if r.kind is kind and r.active and r.division_code == division_code
             ),
             None,
         )

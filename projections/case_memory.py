@@ -108,6 +108,10 @@ class CaseMemory:
                 continue
             seen.add(case_id)
             case = cases.get(case_id)
+            if case is not None:
+                # Newest first out of reach of eviction: a case this batch still needs must not
+                # make room for another case of the same batch.
+                cases.move_to_end(case_id)
             before = event.originator_version - 1
             stale = case.version < before if case is not None else not isinstance(event, Registered)
             if stale:

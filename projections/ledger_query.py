@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
+from uuid import UUID
 
 from domain.acts import Actor
 from domain.case_state import Stage
@@ -105,6 +106,12 @@ class Scope:
     def hidden_clause(self, column: str = "accused_unit_id") -> tuple[str, list[Any]]:
         marks = ", ".join(["%s"] * len(self.hidden_accused))
         return f"{column} NOT IN ({marks})", list(self.hidden_accused)
+
+
+def accusation_case_ids(rows: Iterable[Mapping[str, Any]]) -> list[UUID]:
+    """The accusations among the rows a reader is shown (ledger, export, warnings, faults,
+    leader-owned cases): each such read is recorded (domain.md §7), the rest need nothing."""
+    return [UUID(str(r["case_id"])) for r in rows if r.get("category") == Category.ACCUSATION]
 
 
 def code_range(prefix: str) -> tuple[str, str]:
@@ -316,9 +323,11 @@ def ledger_csv(
     today: date,
     directory: Directory,
     page: int = 2000,
+    shown: Callable[[list[dict[str, Any]]], None] | None = None,
 ) -> Iterator[str]:
     """The filtered ledger as CSV for Excel: UTF-8 with a BOM, Chinese headers, masked data.
-    Yields chunks, so a large export streams."""
+    Yields chunks, so a large export streams; ``shown`` is told each chunk's rows before the
+    chunk leaves (to record the reads of the accusations among them)."""
     checked = replace(f, limit=1, offset=0)
     checked.check()
     where, params = _where(scope, checked, today)
@@ -339,6 +348,8 @@ def ledger_csv(
         for row in rows:
             item = _present(row, today, directory)
             writer.writerow([_cell(item.get(key)) for key, _ in CSV_COLUMNS])
+        if shown is not None:
+            shown(rows)
         yield buffer.getvalue()
         if len(rows) < page:
             return

@@ -261,7 +261,7 @@ def _leader_cases(
     order = "v.is_open DESC, v.registered_on, v.case_id"
     cur.execute(
         "SELECT v.case_id, v.serial_number, v.leaders, v.stage, v.is_open, v.min_due, "
-        "v.registered_on, v.concluded_on, v.division_code FROM v_sup_versions v JOIN "
+        "v.registered_on, v.concluded_on, v.division_code, v.category FROM v_sup_versions v JOIN "
         f"(SELECT v.case_id, v.from_version FROM v_sup_versions v WHERE {where} "
         f"ORDER BY {order} LIMIT %s) top "
         "ON top.case_id = v.case_id AND top.from_version = v.from_version "
@@ -279,6 +279,7 @@ def _leader_cases(
                 "case_id": row["case_id"],
                 "serial_number": row["serial_number"],
                 "division_code": row["division_code"],
+                "category": row["category"],
                 "leaders": row["leaders"],
                 "stage": row["stage"],
                 "stage_label": STAGE_LABELS.get(row["stage"], row["stage"]),

@@ -14,15 +14,17 @@ at a terminal (or as JSON / CSV for a script).
 Every view reads as an official: ``--as-unit ID`` (with that unit's jurisdiction), by default
 the system administrator (everything, accusations included). The projections are first brought
 up to date (``--no-catch-up`` to read them as they are). ``trail`` and ``faults`` are the
-accountability trail of discipline inspection: lateness judged on ``--today`` (default: today),
-and opening an accusation's trail as an official is recorded like any read of it (§7).
+accountability trail of discipline inspection: lateness judged on ``--today`` (default: today).
+Read as an official, every accusation a view shows (a ledger row, an exported line, a warning,
+a leader-owned case, a fault, a trail) is recorded like any read of it, with the view's purpose
+(§7); the system administrator's reads are not.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -30,7 +32,13 @@ from uuid import UUID
 from domain.errors import DomainError, invalid
 from gateways.commands.reading import Reading, add_reading_options, day, emit, reading
 from gateways.settings import Settings
-from projections.ledger_query import CSV_COLUMNS, LedgerFilter, ledger_csv, ledger_page
+from projections.ledger_query import (
+    CSV_COLUMNS,
+    LedgerFilter,
+    accusation_case_ids,
+    ledger_csv,
+    ledger_page,
+)
 from projections.supervision_query import rollup
 from projections.trail_query import FaultFilter, case_trail, fault_page, trail_scope
 from projections.warnings import unit_warnings
@@ -103,11 +111,19 @@ def view(settings: Settings, argv: Sequence[str]) -> int:
             )
             if args.csv:
                 with open(args.csv, "w", encoding="utf-8", newline="") as out:
-                    for chunk in ledger_csv(r.db, r.scope, filters, r.today, r.directory):
+                    for chunk in ledger_csv(
+                        r.db,
+                        r.scope,
+                        filters,
+                        r.today,
+                        r.directory,
+                        shown=lambda rows: _record_reads(r, rows, "ledger_csv"),
+                    ):
                         out.write(chunk)
                 print(f"已导出 / written: {args.csv}", file=sys.stderr)
                 return 0
             page = ledger_page(r.db, r.scope, filters, r.today, r.directory)
+            _record_reads(r, page["items"], "ledger")
             emit(page, args.json, _ledger_text)
         elif args.kind == "rollup":
             if args.as_of:
@@ -117,13 +133,22 @@ def view(settings: Settings, argv: Sequence[str]) -> int:
                 figures = rollup(r.db, r.scope, args.prefix, r.directory, as_of=as_of)
             else:
                 figures = rollup(r.db, r.scope, args.prefix, r.directory, today=r.today)
+            _record_reads(r, figures["leader_owned"]["cases"], "supervision")
             emit(figures, args.json, _rollup_text)
         elif args.kind == "warnings":
             found = unit_warnings(r.db, r.scope, args.unit, args.within, r.today, r.directory)
+            _record_reads(r, found["overdue"] + found["due_soon"], "warnings")
             emit(found, args.json, _warnings_text)
         else:
             _audit(args, r, args.today or r.today)
         return 0
+
+
+def _record_reads(r: Reading, rows: Iterable[Mapping[str, Any]], purpose: str) -> None:
+    """The accusations among ``rows`` were shown to the reader: record each read (§7)."""
+    shown = accusation_case_ids(rows)
+    if shown:
+        r.service.record_accusation_reads(r.actor, shown, purpose)
 
 
 def _ledger_text(page: dict[str, Any]) -> str:
@@ -217,7 +242,9 @@ def _audit(args: argparse.Namespace, r: Reading, today: date) -> None:
         limit=args.limit,
         offset=args.offset,
     )
-    emit(fault_page(r.db, scope, filters, today, r.directory), args.json, _faults_text)
+    page = fault_page(r.db, scope, filters, today, r.directory)
+    _record_reads(r, page["items"], "faults")
+    emit(page, args.json, _faults_text)
 
 
 def _trail_text(t: dict[str, Any]) -> str:

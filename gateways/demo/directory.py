@@ -5,7 +5,9 @@ plausible; the set is small enough to read and large enough to show every tier a
 Superiors follow the review chains of the regulation: a township government and a county
 department are reviewed by the county government, the county government by the city
 government, the city government by the province government; a village committee answers to
-its township government and is never anyone's superior (Art.2).
+its township government and is never anyone's superior (Art.2). Management authority (管理权限)
+is the superior's, except for a district's 分局, which the city manages: accusations against
+them go to the city's discipline inspection, against the rest of a district to the district's.
 """
 
 from __future__ import annotations
@@ -30,6 +32,10 @@ DEPARTMENTS: tuple[tuple[str, str, str], ...] = (
     ("transport", "交通运输局", "交通运输局"),
     ("police", "公安分局", "公安局"),
 )
+# A district's 分局 are branches of the city's bureau: their leadership is managed by the city
+# (管理权限), so accusations against them go to the city's discipline inspection (Art.22, 30),
+# while the district government still reviews their handling opinions.
+CITY_MANAGED = frozenset({"nrp", "env", "police"})
 
 
 @dataclass(frozen=True)
@@ -158,8 +164,16 @@ def county_units(county: County) -> list[UnitRecord]:
     ]
     # A county department is reviewed by its own government (the directory records this one).
     for suffix, name, _ in DEPARTMENTS:
+        manager = unit_id("3301", suffix) if suffix in CITY_MANAGED else None
         records.append(
-            UnitRecord(unit_id(k, suffix), f"杭州市{n}{name}", UnitKind.DEPARTMENT, code, gov)
+            UnitRecord(
+                unit_id(k, suffix),
+                f"杭州市{n}{name}",
+                UnitKind.DEPARTMENT,
+                code,
+                gov,
+                authority_id=manager,
+            )
         )
     for township in county.townships:
         records.extend(township_units(county, township))

@@ -147,13 +147,19 @@ class Assign(Command):
 
 
 class Route(Command):
-    """导入法定途径 (Art.22, 28, 31)."""
+    """导入法定途径 (Art.22, 28, 31): an accusation to the discipline inspection body with
+    management authority over the accused unit, a litigation matter to the political-legal
+    organ of the bureau's own tier; left out, ``to_unit_id`` is the one the directory names."""
 
     model_config = _examples(
         {"channel": "discipline_inspection", "to_unit_id": "330106-di", "note": "转纪检监察机关"}
     )
     channel: RouteChannel
-    to_unit_id: str | None = None
+    to_unit_id: str | None = Field(
+        None,
+        description="接收单位；纪检监察、政法途径可不填，由单位名录确定有管理权限的纪检监察机关"
+        "或本级政法机关，填写其他单位的不予导入",
+    )
     note: str = ""
 
 
@@ -381,11 +387,23 @@ class UnitIn(BaseModel):
     kind: UnitKind
     division_code: str = Field(pattern=r"^\d{12}$")
     superior_id: str | None = None
+    authority_id: str | None = Field(
+        None,
+        description="管理权限：管理该单位领导班子的单位，不填即其上一级机关；"
+        "检举控告按此导入纪检监察机关 (Art.22, 30)",
+    )
 
 
 class SuperiorIn(BaseModel):
     model_config = _examples({"superior_id": "330106-gov"})
     superior_id: str | None
+
+
+class AuthorityIn(BaseModel):
+    """管理权限：哪个单位管理该单位的领导班子（null：其上一级机关）。"""
+
+    model_config = _examples({"authority_id": "3301-gov"})
+    authority_id: str | None
 
 
 class MergeIn(BaseModel):

@@ -16,7 +16,7 @@ from gateways.wiring import build_view_database
 from tests.api.conftest import Api
 from tests.integration.projection_support import runner
 from tests.integration.trail_support import LI, story
-from tests.scenario_support import COUNTY_BUREAU, COUNTY_DI, TOWN_1, TOWN_2, official
+from tests.scenario_support import CITY_DI, COUNTY_BUREAU, COUNTY_DI, TOWN_1, TOWN_2, official
 
 CASES = "/api/v1/audit/cases"
 FAULTS = "/api/v1/audit/faults"
@@ -64,12 +64,12 @@ def test_the_search_filters_by_unit_official_fault_and_period(
     assert keys() == ["obj", "s2", "s3", "acc", "rev", "s4"]
     assert keys(unit_id=TOWN_1) == ["obj", "rev"]
     assert keys(official_id=LI.official_id) == ["obj"]
-    assert keys(fault="art43") == ["s2", "s4"]
+    assert keys(fault="art43") == ["s2", "acc", "s4"]
     assert keys(**{"from": "2026-03-18", "to": "2026-03-20"}) == ["s2", "s3", "acc"]
     assert keys(division="330106002") == ["s3", "acc"]
     page = api.get(FAULTS, COUNTY_DI, limit=2, offset=2).json()
     assert page["total"] == 6 and len(page["items"]) == 2
-    assert page["counts"]["art44"] == 3
+    assert page["counts"]["art44"] == 2
 
 
 def test_a_non_inspector_is_refused(api: Api, told: dict[str, Any]) -> None:
@@ -115,6 +115,26 @@ def test_reading_an_accusations_trail_is_recorded_and_shown(api: Api, told: dict
     before = api.position()
     assert api.get(f"{CASES}/{told['s2']}", COUNTY_DI).status_code == 200
     assert api.position() == before
+
+
+def test_an_accusation_on_a_page_of_faults_is_a_recorded_read(
+    api: Api, told: dict[str, Any]
+) -> None:
+    """domain.md §7: the search shows the accusation's fault (its late routing), so the read
+    is recorded with the purpose ``faults``, once per accusation shown; other rows need none."""
+    top = api.position()
+    page = api.get(FAULTS, COUNTY_DI).json()
+    assert told["acc"] in {i["case_id"] for i in page["items"]}
+    assert api.position() == top + 1
+    last = list(api.world.service.events.get(UUID(told["acc"])))[-1]
+    assert type(last).__name__ == "AccusationViewed" and last.purpose == "faults"
+    assert last.actor["official_id"] == official(COUNTY_DI).official_id
+    # The city's inspection sees both accusations (one accuses the county's body): two reads.
+    assert api.get(FAULTS, CITY_DI).status_code == 200
+    assert api.position() == top + 3
+    # A page without accusations records nothing.
+    assert api.get(FAULTS, COUNTY_DI, fault="art44").status_code == 200
+    assert api.position() == top + 3
 
 
 def test_bad_input_is_refused_with_422(api: Api, told: dict[str, Any]) -> None:

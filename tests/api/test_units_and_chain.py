@@ -10,9 +10,14 @@ from gateways.store import connect
 from tests.api.conftest import API, Api
 from tests.scenario_support import (
     CITY_BUREAU,
+    CITY_DI,
+    CITY_GOV,
+    CITY_POLITICAL_LEGAL,
     COUNTY_BUREAU,
     COUNTY_DI,
     COUNTY_GOV,
+    COUNTY_HRSS,
+    COUNTY_POLITICAL_LEGAL,
     TOWN_1,
     TOWN_2,
     VILLAGE_2_CODE,
@@ -69,6 +74,88 @@ def test_an_administrator_registers_a_unit_and_merges_it(api: Api) -> None:
         f"{UNITS}/{TOWN_1}/merge", json={"successor_id": TOWN_1}, headers=admin
     )
     assert refused.status_code == 422 and refused.json()["code"] == "UNIT_INACTIVE"
+
+
+TAX = {
+    "unit_id": "330106-tax",
+    "name": "西湖区税务局",
+    "kind": "department",
+    "division_code": "330106000000",
+    "superior_id": COUNTY_GOV,
+    "authority_id": CITY_GOV,
+}
+
+
+def test_the_directory_records_who_has_management_authority_over_a_unit(api: Api) -> None:
+    """管理权限 (Art.22, 30): recorded with the unit or later, by administrators only; the view
+    names the discipline inspection body that receives accusations against the unit."""
+    admin = api.auth(COUNTY_BUREAU, "admin")
+    created = api.client.post(UNITS, json=TAX, headers=admin)
+    assert created.status_code == 201, created.text
+    assert created.json()["authority_id"] == CITY_GOV
+    assert created.json()["discipline_inspection_id"] == CITY_DI
+    county = api.get(f"{UNITS}/{COUNTY_GOV}", COUNTY_BUREAU).json()
+    assert (county["authority_id"], county["discipline_inspection_id"]) == (None, CITY_DI)
+
+    path = f"{UNITS}/330106-tax/authority"
+    cleared = api.client.post(path, json={"authority_id": None}, headers=admin)
+    assert cleared.status_code == 200, cleared.text
+    assert (cleared.json()["authority_id"], cleared.json()["discipline_inspection_id"]) == (
+        None,
+        COUNTY_DI,
+    )
+    assert (
+        api.client.post(path, json={"authority_id": CITY_GOV}, headers=admin).json()[
+            "discipline_inspection_id"
+        ]
+        == CITY_DI
+    )
+    not_admin = api.client.post(path, json={"authority_id": None}, headers=api.auth(COUNTY_BUREAU))
+    assert not_admin.status_code == 403
+    unknown = api.client.post(path, json={"authority_id": "nowhere"}, headers=admin)
+    assert unknown.status_code == 422 and unknown.json()["code"] == "UNKNOWN_UNIT"
+    missing = api.client.post(
+        f"{UNITS}/nowhere/authority", json={"authority_id": None}, headers=admin
+    )
+    assert missing.status_code == 404
+    assert api.world.service.directory.get("330106-tax").authority_id == CITY_GOV
+
+
+def test_an_accusation_is_routed_by_the_authority_the_directory_records(api: Api) -> None:
+    api.client.post(UNITS, json=TAX, headers=api.auth(COUNTY_BUREAU, "admin"))
+    case_id = api.registered(category="accusation", accused_unit_id="330106-tax")["id"]
+    api.on(1)
+
+    wrong = api.act(
+        case_id, COUNTY_BUREAU, "route", channel="discipline_inspection", to_unit_id=COUNTY_DI
+    )
+    assert wrong.status_code == 409
+    assert wrong.json()["code"] == "DISCIPLINE_INSPECTION_WITHOUT_AUTHORITY"
+    assert wrong.json()["details"]["expected_unit_id"] == CITY_DI
+    routed = api.done(case_id, COUNTY_BUREAU, "route", channel="discipline_inspection")
+    assert routed["holder_unit_id"] == CITY_DI
+
+
+def test_a_litigation_route_goes_to_the_same_tier_political_legal_organ(api: Api) -> None:
+    case_id = api.registered(subject="不服法院判决")["id"]
+    api.on(1)
+
+    wrong_tier = api.act(
+        case_id, COUNTY_BUREAU, "route", channel="political_legal", to_unit_id=CITY_POLITICAL_LEGAL
+    )
+    assert wrong_tier.status_code == 409 and wrong_tier.json()["code"] == "ROUTE_TARGET_WRONG_TIER"
+    wrong_kind = api.act(
+        case_id, COUNTY_BUREAU, "route", channel="political_legal", to_unit_id=COUNTY_HRSS
+    )
+    assert wrong_kind.status_code == 409 and wrong_kind.json()["code"] == "ROUTE_TARGET_WRONG_KIND"
+    routed = api.done(
+        case_id,
+        COUNTY_BUREAU,
+        "route",
+        channel="political_legal",
+        to_unit_id=COUNTY_POLITICAL_LEGAL,
+    )
+    assert routed["stage"] == "concluded"
 
 
 def test_health_answers_without_a_token(api: Api) -> None:

@@ -9,13 +9,14 @@ from __future__ import annotations
 import csv
 import io
 from typing import Any
+from uuid import UUID
 
 import pytest
 
 from gateways.wiring import build_view_database
 from tests.api.conftest import Api
 from tests.integration.projection_support import populate, runner
-from tests.scenario_support import COUNTY_BUREAU, TOWN_1, TOWN_2, at
+from tests.scenario_support import COUNTY_BUREAU, COUNTY_DI, TOWN_1, TOWN_2, at
 
 
 @pytest.fixture
@@ -34,7 +35,8 @@ def test_the_ledger_lists_and_filters(api: Api, story: dict[str, Any]) -> None:
     assert everything.json()["total"] == 8
     overdue = api.get("/api/v1/petitions", COUNTY_BUREAU, overdue="true", limit=2)
     body = overdue.json()
-    assert body["total"] == 5 and len(body["items"]) == 2 and body["today"] == "2026-03-23"
+    # b, d, f and h; the accusation e owes no acceptance notice (Art.30).
+    assert body["total"] == 4 and len(body["items"]) == 2 and body["today"] == "2026-03-23"
     assert all(i["warning_level"] == "overdue" for i in body["items"])
     leader = api.get("/api/v1/petitions", COUNTY_BUREAU, leader_owned="true").json()
     assert [i["case_id"] for i in leader["items"]] == [str(story["c"])]
@@ -63,8 +65,8 @@ def test_the_ledger_exports_as_csv_for_excel(api: Api, story: dict[str, Any]) ->
 
 def test_the_supervision_roll_up_now_and_as_of(api: Api, story: dict[str, Any]) -> None:
     now = api.get("/api/v1/supervision/330106", COUNTY_BUREAU).json()
-    assert now["registrations"] == 8 and now["backlog"] == 5 and now["as_of"] is None
-    assert [a["division"] for a in now["areas"]] == ["330106002", "330106001"]
+    assert now["registrations"] == 8 and now["backlog"] == 4 and now["as_of"] is None
+    assert [a["division"] for a in now["areas"]] == ["330106001", "330106002"]
     then = api.get(
         "/api/v1/supervision/330106",
         COUNTY_BUREAU,
@@ -96,3 +98,69 @@ def test_warnings_of_the_callers_unit(api: Api, story: dict[str, Any]) -> None:
     assert [(i["step"], i["days_overdue"]) for i in late["overdue"]] == [("accept", 5)]
     refused = api.get("/api/v1/warnings", TOWN_2, unit_id=COUNTY_BUREAU)
     assert refused.status_code == 403
+
+
+# ------------------------------------------- reads of an accusation (domain.md §7)
+def catch_up(api: Api) -> None:
+    db = build_view_database(api.settings)
+    try:
+        runner(api.world, db).catch_up()
+    finally:
+        db.close()
+
+
+def reads(api: Api, case_id: UUID) -> list[tuple[str, str]]:
+    """Who read the accusation, and for what: its ``AccusationViewed`` events in order."""
+    return [
+        (e.actor["unit_id"], e.purpose)
+        for e in api.world.service.events.get(case_id)
+        if type(e).__name__ == "AccusationViewed"
+    ]
+
+
+def test_each_accusation_a_ledger_page_or_export_shows_is_a_recorded_read(
+    api: Api, story: dict[str, Any]
+) -> None:
+    """Art.30, domain.md §7: an inspector's ledger page and CSV export each record one read
+    of the accusation they show, with its purpose; rows that are no accusation record none."""
+    top = api.position()
+    page = api.get("/api/v1/petitions", COUNTY_DI)
+    assert page.status_code == 200 and str(story["e"]) in {
+        i["case_id"] for i in page.json()["items"]
+    }
+    assert api.position() == top + 1
+    exported = api.get("/api/v1/ledger.csv", COUNTY_DI)
+    assert exported.status_code == 200 and "举报" in exported.text
+    assert api.position() == top + 2
+    assert reads(api, story["e"]) == [(COUNTY_DI, "ledger"), (COUNTY_DI, "ledger_csv")]
+    # A page with no accusation on it records nothing; neither does the accused unit's ledger,
+    # which never shows it.
+    assert api.get("/api/v1/petitions", COUNTY_DI, category="appeal").status_code == 200
+    assert api.get("/api/v1/ledger.csv", TOWN_2).status_code == 200
+    assert api.position() == top + 2
+
+
+def test_an_accusation_on_a_warnings_list_or_a_leader_board_is_a_recorded_read(
+    api: Api, story: dict[str, Any]
+) -> None:
+    """The discipline inspection body accepts the accusation (its answer then falls due) and
+    its head owns it (包案): its warnings and the county's board each show it, so each read
+    of them is recorded; the accused township's board never shows it."""
+    api.done(str(story["e"]), COUNTY_DI, "accept")
+    head = api.auth(COUNTY_DI, "leader")
+    owned = api.client.post(
+        f"/api/v1/petitions/{story['e']}/leader",
+        json={"leader_id": "di-head", "leader_name": "林书记", "leader_unit_id": COUNTY_DI},
+        headers=head,
+    )
+    assert owned.status_code == 200, owned.text
+    catch_up(api)
+
+    warned = api.get("/api/v1/warnings", COUNTY_DI, within_days=60).json()
+    assert [i["case_id"] for i in warned["due_soon"]] == [str(story["e"])]
+    board = api.get("/api/v1/supervision/330106", COUNTY_DI).json()
+    assert str(story["e"]) in {c["case_id"] for c in board["leader_owned"]["cases"]}
+    assert reads(api, story["e"]) == [(COUNTY_DI, "warnings"), (COUNTY_DI, "supervision")]
+    top = api.position()
+    assert api.get("/api/v1/supervision/330106002", TOWN_2).status_code == 200
+    assert api.position() == top

@@ -13,7 +13,7 @@ c     letter, transferred to town 2 on day 3, accepted day 4; leader 王书记 o
       (answer due day 64)
 d     registered by the county bureau on day 2, never transferred (transfer due day 17)
 e     accusation against town 2 (about village 2), routed to the county discipline
-      inspection on day 2                                         (accept duty due day 17)
+      inspection on day 2                (no acceptance notice owed: Art.30, not Art.23)
 f     visit at the city bureau about village 2 on day 5: level-skipping, stays registered
 g     same petitioner and matter as b on day 6: a repeat, declined at once (b is repeated)
 h     letter about village 2, transferred to town 2 on day 1, urged on day 20, still not

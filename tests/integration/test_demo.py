@@ -119,6 +119,21 @@ def test_accusations_go_to_discipline_inspection_never_to_the_accused(seeded: Se
         assert all(not directory.is_under(h.unit_id, case.accused_unit_id) for h in holders)
         if len(holders) > 1:
             assert holders[-1].kind is UnitKind.DISCIPLINE_INSPECTION
+            # Art.22: the body with management authority over the accused unit.
+            expected = directory.discipline_inspection_for(case.accused_unit_id or "")
+            assert expected is not None and holders[-1].unit_id == expected.unit_id
+
+
+def test_the_directory_records_that_the_city_manages_a_districts_branches(
+    seeded: Seeded,
+) -> None:
+    """管理权限: a district's 公安分局 is reviewed by the district government but managed by the
+    city, so accusations against it go to the city's discipline inspection (Art.22, 30)."""
+    directory = seeded.service.directory
+    police = directory.get("330106-police")
+    assert (police.superior_id, police.authority_id) == ("330106-gov", "3301-police")
+    assert directory.discipline_inspection_for("330106-police").unit_id == "3301-di"  # type: ignore[union-attr]
+    assert directory.discipline_inspection_for("330106-hrss").unit_id == "330106-di"  # type: ignore[union-attr]
 
 
 def test_leaders_own_some_cases(seeded: Seeded) -> None:

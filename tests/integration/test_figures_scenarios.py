@@ -26,10 +26,12 @@ nothing to count (None), where the same named letter counts 1 late. Their answer
 owed: the direct one, due day 90 (05-31), is the only late duty listed.
 
 The accused unit: an accusation against town 2 (about village 2), routed to the county
-discipline inspection on day 1 and accepted there on day 30 (due day 16: late), next to a
-letter from village 2 transferred to town 2 on day 1 and accepted on day 2. The county bureau
-counts both (units 1/2); town 2's leader counts only the letter (registrations 1, units 1/1)
-and sees no trace of the other, not even in its village's registrations.
+discipline inspection on day 17 (the bureau's 15 days ended on day 15: late) and accepted
+there on day 30, next to a letter from village 2 transferred to town 2 on day 1 and accepted
+on day 2. The discipline inspection body owes no 15-day acceptance notice (Art.30: it follows
+discipline-inspection rules), so its acceptance is counted nowhere. The county bureau counts
+both transfers (bureaus 1/2); town 2's leader counts only the letter (registrations 1, units
+1/1) and sees no trace of the other, not even in its village's registrations.
 """
 
 from __future__ import annotations
@@ -167,6 +169,36 @@ def test_scenario_18_the_same_letter_named_is_counted_late(world: World, db: Vie
     assert (share(accept), accept["rate"], accept["parts"]["late"]) == ((0, 1), 0.0, 1)
 
 
+def test_an_accusation_received_by_discipline_inspection_is_never_late_for_notice(
+    world: World, db: ViewDatabase
+) -> None:
+    """Art.30 (domain.md §4 "route out"): routed to the county discipline inspection on day 1
+    and accepted there on day 20, 19 days after receipt: discipline-inspection rules, not
+    Art.23's 15-day notice, so 及时受理率 of handling units has nothing to count. The
+    bureau's routing within 15 days (Art.22) counts on time; the answer is still owed within
+    the configured period (domain.md §3), and on 2026-06-01 it is late."""
+    world.on(0)
+    accusation = world.register(
+        petitioners=[petitioner(6)],
+        category="accusation",
+        accused_unit_id=TOWN_2,
+        division_code=VILLAGE_2_CODE,
+        matter_kind="official_misconduct",
+    )
+    world.on(1)
+    world.act(accusation, COUNTY_BUREAU, "route", channel="discipline_inspection")
+    world.on(20)
+    world.act(accusation, COUNTY_DI, "accept")
+    found = read(world, db, SPRING)
+    accept = found["handling_units"]["timely_acceptance"]
+    assert (share(accept), accept["rate"]) == ((0, 0), None)
+    assert share(found["bureaus"]["timely_acceptance"]) == (1, 1)
+    scope = Scope.of(official(COUNTY_BUREAU), world.service.directory)
+    late = worst_late(db, scope, "330106", *SPRING, world.service.directory, date(2026, 6, 1))
+    # No notice duty is listed; the answer, due by the configured period, still counts.
+    assert [(c["step"], c["unit_id"]) for c in late] == [("answer", COUNTY_DI)]
+
+
 def accusation_and_letter(world: World) -> None:
     world.on(0)
     accusation = world.register(
@@ -179,12 +211,13 @@ def accusation_and_letter(world: World) -> None:
     )
     letter = world.register(petitioners=[petitioner(4)], division_code=VILLAGE_2_CODE)
     world.on(1)
-    world.act(
-        accusation, COUNTY_BUREAU, "route", channel="discipline_inspection", to_unit_id=COUNTY_DI
-    )
     world.act(letter, COUNTY_BUREAU, "transfer", to_unit_id=TOWN_2)
     world.on(2)
     world.act(letter, TOWN_2, "accept", path="6")
+    world.on(17)
+    world.act(
+        accusation, COUNTY_BUREAU, "route", channel="discipline_inspection", to_unit_id=COUNTY_DI
+    )
     world.on(30)
     world.act(accusation, COUNTY_DI, "accept")
 
@@ -193,9 +226,8 @@ def test_the_county_counts_the_accusation(world: World, db: ViewDatabase) -> Non
     accusation_and_letter(world)
     county = read(world, db, MARCH)
     assert county["cases"]["registrations"] == 2
-    assert share(county["bureaus"]["timely_acceptance"]) == (2, 2)
-    assert share(county["handling_units"]["timely_acceptance"]) == (1, 2)
-    assert COUNTY_DI in {u["unit_id"] for u in county["by_unit"]}
+    assert share(county["bureaus"]["timely_acceptance"]) == (1, 2)
+    assert share(county["handling_units"]["timely_acceptance"]) == (1, 1)
 
 
 def test_the_accused_township_counts_no_trace_of_it(world: World, db: ViewDatabase) -> None:
@@ -218,9 +250,9 @@ def test_without_accusations_no_count_and_no_listed_case_shows_one(
     day = date(2026, 6, 1)
     kept = figures(db, scope, "330106", *MARCH, directory, day, accusations=False)
     assert kept["cases"]["registrations"] == 1
-    assert share(kept["handling_units"]["timely_acceptance"]) == (1, 1)
+    assert share(kept["bureaus"]["timely_acceptance"]) == (1, 1)
     listed = worst_late(db, scope, "330106", *MARCH, directory, day)
-    assert [c["unit_id"] for c in listed] == [COUNTY_DI]
+    assert [(c["unit_id"], c["step"]) for c in listed] == [(COUNTY_BUREAU, "transfer")]
     assert worst_late(db, scope, "330106", *MARCH, directory, day, accusations=False) == []
 
 

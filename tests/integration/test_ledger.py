@@ -1,7 +1,8 @@
 """台账: what the ledger lists for whom, under each filter, page by page, and as CSV.
 
 The cases are those of ``projection_support.populate``; the ledger is read on day 21
-(2026-03-23), when b, d, e, f and h are past a deadline.
+(2026-03-23), when b, d, f and h are past a deadline (e, an accusation, owes no acceptance
+notice: Art.30).
 """
 
 from __future__ import annotations
@@ -16,12 +17,14 @@ import pytest
 
 from domain.acts import Actor
 from domain.errors import InvalidInput
+from gateways.commands.views import view
 from gateways.settings import Settings
 from projections.db import ViewDatabase
 from projections.ledger_query import LedgerFilter, Scope, ledger_csv, ledger_page
 from tests.integration.projection_support import populate, runner, view_db
 from tests.scenario_support import (
     COUNTY_BUREAU,
+    COUNTY_DI,
     COUNTY_GOV,
     TOWN_1,
     TOWN_2,
@@ -79,14 +82,14 @@ def test_filters_by_status_stage_and_step(ledger) -> None:
     assert listed(ledger, status="open") == set("abcdefh")
     assert listed(ledger, status="concluded") == {"g"}
     assert listed(ledger, stage="awaiting_acceptance") == {"b", "e", "h"}
-    assert listed(ledger, step="accept") == {"b", "e", "h"}
+    assert listed(ledger, step="accept") == {"b", "h"}  # e owes no notice (Art.30)
     assert listed(ledger, step="transfer") == {"d", "f"}
     assert listed(ledger, step="answer") == {"c"}
 
 
 def test_overdue_is_judged_on_the_day_asked(ledger) -> None:
-    assert listed(ledger, overdue=True) == {"b", "d", "e", "f", "h"}
-    assert listed(ledger, overdue=False) == {"a", "c", "g"}
+    assert listed(ledger, overdue=True) == {"b", "d", "f", "h"}
+    assert listed(ledger, overdue=False) == {"a", "c", "e", "g"}
     # On day 16 the acceptance notices of b and h are due today: not yet late.
     assert listed(ledger, on=16, overdue=True) == set()
     assert listed(ledger, on=17, overdue=True) == {"b", "h"}
@@ -178,7 +181,7 @@ def test_the_csv_export_opens_in_excel_with_chinese_headers(ledger) -> None:
     assert "李明" not in text and "李**" in text
     assert text.encode("utf-8").startswith(b"\xef\xbb\xbf")
     overdue = [r for r in rows[1:] if r[rows[0].index("预警等级")] == "超期"]
-    assert len(overdue) == 5
+    assert len(overdue) == 4
     kinds = {r[rows[0].index("事项类型")] for r in rows[1:]}
     assert {"拖欠工资", "养老保险"} <= kinds and "wage_arrears" not in kinds
     assert "road" in kinds  # a kind outside the catalogue is shown by its code
@@ -199,3 +202,26 @@ def test_the_csv_export_hides_the_accusation_from_the_accused(ledger) -> None:
     )
     assert "举报" not in text and "检举控告类" not in text
     assert len(list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))) == 4
+
+
+def test_the_cli_records_each_accusation_it_shows_an_official(
+    ledger, store_settings: Settings, tmp_path
+) -> None:
+    """domain.md §7: ``xinfang view ledger`` read as an official records one read of each
+    accusation its page or its CSV export shows, with the purpose; read as the system (the
+    default), nothing."""
+    world, _, cases = ledger
+    top = world.top()
+    assert view(store_settings, ["ledger", "--no-catch-up", "--json"]) == 0
+    assert world.top() == top
+    as_inspector = ["--as-unit", COUNTY_DI, "--no-catch-up"]
+    assert view(store_settings, ["ledger", *as_inspector, "--json"]) == 0
+    assert view(store_settings, ["ledger", *as_inspector, "--csv", str(tmp_path / "l.csv")]) == 0
+    assert world.top() == top + 2
+    viewed = [
+        e for e in world.service.events.get(cases["e"]) if type(e).__name__ == "AccusationViewed"
+    ]
+    assert [(e.actor["official_id"], e.purpose) for e in viewed] == [
+        (f"cli:{COUNTY_DI}", "ledger"),
+        (f"cli:{COUNTY_DI}", "ledger_csv"),
+    ]

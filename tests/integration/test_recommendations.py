@@ -8,7 +8,7 @@ Day 0 is 2026-03-02; the period looked at is the first quarter of 2026 unless to
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -295,8 +295,13 @@ def test_scenario_14_forty_matters_of_one_kind_across_six_townships(
 
 # ---------------------------------------------------------------- confidentiality
 def test_accusations_never_show_in_the_accused_units_candidates(
-    world: World, db: ViewDatabase, runner: ProjectionRunner, recs: RecommendationService
+    make_world: Callable[..., World], db: ViewDatabase
 ) -> None:
+    # An accusation owes no 15-day acceptance notice (Art.30): the discipline inspection body
+    # is late here on its answer, due in the period configured for accusations (10 days).
+    world = make_world(accusation_days=10)
+    runner = ProjectionRunner(world.service, db, all_projections())
+    recs = RecommendationService(world.service)
     world.on(2)
     accusation = world.register(
         category="accusation",
@@ -307,7 +312,9 @@ def test_accusations_never_show_in_the_accused_units_candidates(
     )
     world.act(
         accusation, COUNTY_BUREAU, "route", channel="discipline_inspection", to_unit_id=COUNTY_DI
-    )  # acceptance due on day 17
+    )
+    world.on(3)
+    world.act(accusation, COUNTY_DI, "accept")  # the answer is due on day 13
     urged(world, accusation, COUNTY_DI, (18, 19, 20))
     world.on(21)
     [candidate] = of_kind(found(world, db, runner), "accountability")

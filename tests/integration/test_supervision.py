@@ -75,17 +75,19 @@ def test_the_county_dashboard_on_day_21(world: World, db: ViewDatabase) -> None:
         "answered": 1,  # a
         "concluded": 1,  # g, a repeat declined at once
     }
-    # (running, missed): d and f were never transferred; b, e and h never accepted.
-    assert by_step(county) == {"transfer": (0, 2), "accept": (0, 3), "answer": (1, 0)}
-    assert county["backlog"] == 5
+    # (running, missed): d and f were never transferred; b and h never accepted (e, an
+    # accusation, owes no acceptance notice: Art.30).
+    assert by_step(county) == {"transfer": (0, 2), "accept": (0, 2), "answer": (1, 0)}
+    assert county["backlog"] == 4
     assert county["repeats"] == 1 and county["repeat_rate"] == 0.125
     leaders = county["leader_owned"]
     assert (leaders["total"], leaders["open"], leaders["resolved"]) == (1, 1, 0)
     assert leaders["cases"][0]["leaders"] == "王书记"
     assert leaders["cases"][0]["stage"] == "handling" and leaders["cases"][0]["days_open"] == 21
     areas = [(a["division"], a["rank"], a["missed"], a["backlog"]) for a in county["areas"]]
-    assert areas == [("330106002", 1, 3, 3), ("330106001", 2, 2, 2)]
-    town_1 = county["areas"][1]
+    # Level on missed duties and backlog, town 1 ranks worse on its repeat rate.
+    assert areas == [("330106001", 1, 2, 2), ("330106002", 2, 2, 2)]
+    town_1 = county["areas"][0]
     assert town_1["registrations"] == 5 and town_1["repeat_rate"] == 0.2
     assert town_1["name"] == "转塘街道办事处"
 
@@ -114,7 +116,7 @@ def test_counts_seen_by_the_accused_unit_leave_the_accusation_out(
     assert seen_by_town_2["backlog"] == 2
     seen_above = dashboard(world, db, "330106002", official(COUNTY_GOV))
     assert seen_above["registrations"] == 3
-    assert by_step(seen_above) == {"transfer": (0, 1), "accept": (0, 2)}
+    assert by_step(seen_above) == {"transfer": (0, 1), "accept": (0, 1)}
     as_of = dashboard(world, db, "330106002", official(TOWN_2), as_of=world.clock.now())
     assert as_of["registrations"] == 2
 
@@ -137,7 +139,7 @@ def test_as_of_a_past_instant_counts_what_was_recorded_by_then(
     day_3 = dashboard(world, db, "330106", as_of=at(world.day(3), 23))
     assert day_3["registrations"] == 6 and day_3["today"] == "2026-03-05"
     assert by_stage(day_3) == {"registered": 1, "awaiting_acceptance": 4, "handling": 1}
-    assert by_step(day_3) == {"transfer": (1, 0), "accept": (4, 0), "answer": (1, 0)}
+    assert by_step(day_3) == {"transfer": (1, 0), "accept": (3, 0), "answer": (1, 0)}
     assert day_3["backlog"] == 0 and day_3["leader_owned"]["total"] == 0
     before = dashboard(world, db, "330106", as_of=at(world.day(-1)))
     assert before["registrations"] == 0 and before["areas"] == []

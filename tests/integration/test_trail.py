@@ -83,7 +83,7 @@ EVERY_FAULT = [
     ("obj", "art44", TOWN_1),
     ("s2", "art43", COUNTY_BUREAU),
     ("s3", "art44", TOWN_2),
-    ("acc", "art44", COUNTY_DI),
+    ("acc", "art43", COUNTY_BUREAU),
     ("rev", "art42", TOWN_1),
     ("s4", "art43", COUNTY_BUREAU),
 ]
@@ -168,9 +168,11 @@ def test_an_undone_duty_names_the_official_of_the_units_last_act(told: Story) ->
     [s4] = trail(told, "s4")["faults"]
     assert (s4["status"], s4["days_late"], s4["official_id"]) == ("overdue", 20, WANG.official_id)
     assert s4["event_ids"] == ids(told, "s4", "Registered")
-    # Nobody at the county discipline inspection has acted on the accusation yet.
+    # The accusation was routed on late by the bureau; the discipline inspection body that
+    # has not accepted it owes no 15-day notice (Art.30), so it shows no fault of its own.
     [acc] = trail(told, "acc")["faults"]
-    assert (acc["status"], acc["days_late"], acc["official_id"]) == ("overdue", 23, None)
+    assert (acc["status"], acc["days_late"], acc["unit_id"]) == ("missed", 1, COUNTY_BUREAU)
+    assert [d["step"] for d in trail(told, "acc")["duties"]] == ["transfer"]
 
 
 def test_a_transfer_period_passed_down_a_chain_of_bureaus_blames_no_one(told: Story) -> None:
@@ -186,7 +188,7 @@ def test_the_county_inspection_finds_every_fault_of_its_county_in_order(told: St
     page = faults(told)
     assert found(told) == EVERY_FAULT
     assert page["total"] == 6 and page["today"] == "2026-04-11"
-    assert page["counts"] == {"art42": 1, "art43": 2, "art44": 3, "art45": 0, "art46": 0}
+    assert page["counts"] == {"art42": 1, "art43": 3, "art44": 2, "art45": 0, "art46": 0}
     s2 = page["items"][1]
     assert (s2["serial_number"], s2["step"], s2["due_on"], s2["done_on"], s2["days_late"]) == (
         trail(told, "s2")["case"]["serial_number"],
@@ -203,14 +205,18 @@ def test_search_by_unit_official_and_fault_kind(told: Story) -> None:
     assert found(told, official_id=LI.official_id) == [("obj", "art44", TOWN_1)]
     assert found(told, official_id=WANG.official_id) == [("s4", "art43", COUNTY_BUREAU)]
     bureau_official = official(COUNTY_BUREAU).official_id
-    assert found(told, official_id=bureau_official) == [("s2", "art43", COUNTY_BUREAU)]
+    assert found(told, official_id=bureau_official) == [
+        ("s2", "art43", COUNTY_BUREAU),
+        ("acc", "art43", COUNTY_BUREAU),
+    ]
     assert found(told, official_id=official(TOWN_1).official_id) == [("rev", "art42", TOWN_1)]
     assert found(told, fault="art43") == [
         ("s2", "art43", COUNTY_BUREAU),
+        ("acc", "art43", COUNTY_BUREAU),
         ("s4", "art43", COUNTY_BUREAU),
     ]
     assert found(told, fault="art42") == [("rev", "art42", TOWN_1)]
-    assert [k for k, _, _ in found(told, fault="art44")] == ["obj", "s3", "acc"]
+    assert [k for k, _, _ in found(told, fault="art44")] == ["obj", "s3"]
     assert found(told, fault="art45") == []
     assert found(told, fault="art44", unit_id=TOWN_2) == [("s3", "art44", TOWN_2)]
 
@@ -222,7 +228,7 @@ def test_a_fault_falls_in_the_period_of_the_day_it_arose(told: Story) -> None:
     assert [k for k, _, _ in found(told, period_from=date(2026, 3, 21))] == ["rev", "s4"]
     assert found(told, division="330106002") == [
         ("s3", "art44", TOWN_2),
-        ("acc", "art44", COUNTY_DI),
+        ("acc", "art43", COUNTY_BUREAU),
     ]
 
 
@@ -282,7 +288,7 @@ def test_the_accused_unit_never_sees_the_accusation(told: Story) -> None:
         with pytest.raises(NotFound):
             trail(told, "acc", reader)
     assert found(told, inspector(TOWN_2)) == [("s3", "art44", TOWN_2)]
-    assert found(told, inspector(TOWN_2), fault="art44", unit_id=COUNTY_DI) == []
+    assert found(told, inspector(TOWN_2), fault="art43", unit_id=COUNTY_BUREAU) == []
 
 
 def test_an_inspection_unit_sees_accusations_unless_itself_accused(told: Story) -> None:
@@ -290,7 +296,7 @@ def test_an_inspection_unit_sees_accusations_unless_itself_accused(told: Story) 
         trail(told, "acc2")
     assert "acc2" not in [k for k, _, _ in found(told)]
     city = found(told, inspector(CITY_DI))
-    assert ("acc2", "art44", CITY_DI) in city and ("acc", "art44", COUNTY_DI) in city
+    assert ("acc2", "art43", COUNTY_BUREAU) in city and ("acc", "art43", COUNTY_BUREAU) in city
     assert len(city) == 7
     assert trail(told, "acc", inspector(CITY_DI))["case"]["accused_unit_id"] == TOWN_2
 
@@ -309,8 +315,8 @@ def test_who_read_an_accusation_is_shown_in_its_trail(told: Story) -> None:
         "2026-04-12T15:00:00+08:00",
     )
     assert "AccusationViewed" not in [e["type"] for e in acc["timeline"]]
-    # A read is not an act: the undone acceptance still names no official.
-    assert acc["faults"][0]["official_id"] is None
+    # A read is not an act: the fault still names the bureau official who routed it late.
+    assert acc["faults"][0]["official_id"] == official(COUNTY_BUREAU).official_id
 
 
 def test_the_trail_holds_no_personal_data(told: Story) -> None:
@@ -390,7 +396,12 @@ def test_the_cli_prints_the_faults_and_a_trail(
     top = world.top()
     assert view(store_settings, ["trail", str(cases["acc"]), "--as-unit", COUNTY_DI, *on]) == 0
     text = capsys.readouterr().out
-    assert "受理期限至2026-03-19，超期23日未办" in text and "查阅记录" in text
+    assert "转送期限至2026-03-19，逾期1日办理" in text and "查阅记录" in text
     assert world.top() == top + 1  # the read of the accusation was recorded
+    # A page of faults read by the county's inspection shows the accusation: one read more.
+    assert view(store_settings, ["faults", "--as-unit", COUNTY_DI, "--json", *on]) == 0
+    assert world.top() == top + 2
+    last = list(world.service.events.get(cases["acc"]))[-1]
+    assert (type(last).__name__, last.purpose) == ("AccusationViewed", "faults")
     with pytest.raises(OutOfScope):
         view(store_settings, ["faults", "--as-unit", TOWN_1, "--division", "330106", *on])

@@ -82,9 +82,11 @@ def test_only_duties_within_the_horizon_are_listed(story) -> None:
 def test_each_unit_sees_its_own_duties(story) -> None:
     bureau = warnings_of(story, COUNTY_BUREAU, on=21, within=3)
     assert steps(bureau, "overdue", story) == [("d", "transfer", "overdue")]
+    # The accusation routed to the county discipline inspection owes no 15-day acceptance
+    # notice there (Art.30: discipline-inspection rules), so nothing is overdue for it.
     inspection = warnings_of(story, COUNTY_DI, on=21, within=3)
-    assert steps(inspection, "overdue", story) == [("e", "accept", "overdue")]
-    assert inspection["overdue"][0]["days_overdue"] == 4
+    assert steps(inspection, "overdue", story) == []
+    assert steps(inspection, "due_soon", story) == []
 
 
 def test_a_bureau_reads_the_warnings_of_units_in_its_area(story) -> None:

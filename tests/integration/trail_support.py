@@ -14,10 +14,11 @@ obj   transferred to town 1 day 1; 李科长 of town 1 objects day 2;   art44 ma
 rev   town 1 accepts day 2, answers "not supported" day 10, serves   art42 mark on town 1's
       day 11; review asked day 12; the county government supports    answering official
       the request on day 20                                          (2026-03-22)
-acc   accusation against town 2 (village 2), routed to the county    art44 county DI, undone
-      discipline inspection on day 2, never accepted                 (2026-03-20)
-acc2  accusation against the county discipline inspection itself,   art44 city DI, undone
-      routed to the city discipline inspection on day 2              (2026-03-20)
+acc   accusation against town 2 (village 2), registered day 2,      art43 bureau, 1 day late
+      routed to the county discipline inspection on day 18; no       (2026-03-20)
+      acceptance notice is owed there (Art.30: discipline rules)
+acc2  accusation against the county discipline inspection itself,   art43 bureau, 1 day late
+      registered day 2, routed to the city's on day 18               (2026-03-20)
 s4    registered day 5 by 王登记员 of the county bureau, never       art43 bureau (王登记员),
       transferred                                                    undone (2026-03-23)
 ch    city bureau registers day 0, passes it to the county bureau    none: the chain shares
@@ -77,10 +78,11 @@ def story(world: World, after_day: Callable[[int], None] | None = None) -> dict[
     w.act(c["obj"], LI, "object", reason="该事项属于区人社局职责，不属于本单位")
     w.act(c["rev"], TOWN_1, "accept", path="6")
     w.act(c["ch"], CITY_BUREAU, "transfer", to_unit_id=COUNTY_BUREAU)
-    for key, accused, inspection, code in (
+    accusations = (
         ("acc", TOWN_2, COUNTY_DI, VILLAGE_2_CODE),
         ("acc2", COUNTY_DI, CITY_DI, COUNTY_CODE),
-    ):
+    )
+    for key, accused, _, code in accusations:
         c[key] = w.register(
             petitioners=[petitioner(26 if key == "acc" else 27)],
             category="accusation",
@@ -88,9 +90,6 @@ def story(world: World, after_day: Callable[[int], None] | None = None) -> dict[
             subject="举报干部违规",
             division_code=code,
             matter_kind="official_misconduct",
-        )
-        w.act(
-            c[key], COUNTY_BUREAU, "route", channel="discipline_inspection", to_unit_id=inspection
         )
     day(3)
     w.act(c["obj"], COUNTY_BUREAU, "objection-decision", agreed=False, note="属于本单位职责")
@@ -119,6 +118,12 @@ def story(world: World, after_day: Callable[[int], None] | None = None) -> dict[
     day(17)
     w.act(c["s2"], TOWN_1, "accept", path="6")
     w.act(c["s3"], TOWN_2, "accept", path="6")
+    day(18)
+    # Art.22: the bureau's 15 days to route an accusation on ended on day 17.
+    for key, _, inspection, _ in accusations:
+        w.act(
+            c[key], COUNTY_BUREAU, "route", channel="discipline_inspection", to_unit_id=inspection
+        )
     day(20)
     w.act(c["rev"], COUNTY_GOV, "review", outcome="supported", opinion="原处理意见不当，予以支持。")
     if after_day is not None:

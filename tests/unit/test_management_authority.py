@@ -3,7 +3,8 @@ inspection body receives accusations against it (Art.22, 30; domain.md §4 "rout
 
 from __future__ import annotations
 
-from domain.units import UnitKind, UnitRecord
+from domain.units import UnitKind, UnitRecord, unit_aggregate_id
+from gateways.kafka.cloudevents import FactsCache, to_cloudevent
 from tests.scenario_support import (
     CITY_DI,
     CITY_GOV,
@@ -56,3 +57,17 @@ def test_a_recorded_authority_overrides_the_review_superior(world: World) -> Non
     world.service.set_authority("330106-tax", None)
 
     assert world.service.directory.discipline_inspection_for("330106-tax").unit_id == COUNTY_DI  # type: ignore[union-attr]
+
+
+def test_a_recorded_authority_is_published_on_the_events_topic(world: World) -> None:
+    """Other tiers' systems route accusations too: the change travels like any unit event."""
+    world.service.set_authority(COUNTY_HRSS, CITY_GOV)
+    events = list(world.service.events.get(unit_aggregate_id(COUNTY_HRSS)))
+    facts = FactsCache(lambda _: events[0])
+
+    body = to_cloudevent(events[-1], 99, facts.get(events[-1].originator_id))
+
+    assert body["type"] == "cn.gov.xinfang.unit.authority_set"
+    assert body["source"] == "/xinfang/units" and body["division"] == COUNTY_CODE
+    assert body["data"]["unit_id"] == COUNTY_HRSS
+    assert body["data"]["authority_id"] == CITY_GOV

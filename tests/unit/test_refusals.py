@@ -22,7 +22,9 @@ from domain.units import UnitKind, UnitRecord
 from gateways.wiring import build_service
 from tests.scenario_support import (
     BASIS,
+    CITY_DI,
     CITY_GOV,
+    CITY_POLITICAL_LEGAL,
     COUNTY_BUREAU,
     COUNTY_GOV,
     COUNTY_HRSS,
@@ -228,6 +230,55 @@ def _(w: World) -> Attempt:
 def _(w: World) -> Attempt:
     w.on(0)
     case_id = w.register()
+    return act(w, case_id, COUNTY_BUREAU, "route", channel="discipline_inspection")
+
+
+@trigger("ROUTE_TARGET_WRONG_KIND")
+def _(w: World) -> Attempt:
+    w.on(0)
+    case_id = w.register()
+    return act(
+        w, case_id, COUNTY_BUREAU, "route", channel="political_legal", to_unit_id=COUNTY_HRSS
+    )
+
+
+@trigger("ROUTE_TARGET_WRONG_TIER")
+def _(w: World) -> Attempt:
+    w.on(0)
+    case_id = w.register()
+    return act(
+        w,
+        case_id,
+        COUNTY_BUREAU,
+        "route",
+        channel="political_legal",
+        to_unit_id=CITY_POLITICAL_LEGAL,
+    )
+
+
+@trigger("NO_POLITICAL_LEGAL_ORGAN")
+def _(w: World) -> Attempt:
+    w.on(0)
+    case_id = w.register(by=PROVINCE_BUREAU)
+    return act(w, case_id, PROVINCE_BUREAU, "route", channel="political_legal")
+
+
+@trigger("DISCIPLINE_INSPECTION_WITHOUT_AUTHORITY")
+def _(w: World) -> Attempt:
+    return act(
+        w,
+        accusation(w),
+        COUNTY_BUREAU,
+        "route",
+        channel="discipline_inspection",
+        to_unit_id=CITY_DI,
+    )
+
+
+@trigger("NO_DISCIPLINE_INSPECTION_FOR_ACCUSED")
+def _(w: World) -> Attempt:
+    w.on(0)
+    case_id = w.register(category="accusation", accused_unit_id=CITY_GOV, matter_kind="misconduct")
     return act(w, case_id, COUNTY_BUREAU, "route", channel="discipline_inspection")
 
 

@@ -188,6 +188,27 @@ def test_reading_an_accusation_is_itself_recorded(world: World) -> None:
     assert last.actor["unit_id"] == COUNTY_DI
 
 
+def test_a_list_records_one_read_per_accusation_it_shows_and_none_for_the_system(
+    world: World,
+) -> None:
+    """domain.md §7: the ledger, exports, warnings and trails hand the cases they showed to
+    ``record_accusation_reads``; only accusations are recorded, each once, with the purpose."""
+    accusation = accusation_against_town_1(world)
+    letter = world.register()
+    top = world.top()
+
+    world.service.record_accusation_reads(SYSTEM, [accusation, letter], "ledger")
+    assert world.top() == top
+    world.service.record_accusation_reads(
+        official(COUNTY_DI), [accusation, letter, accusation], "ledger_csv"
+    )
+
+    assert world.top() == top + 1
+    last = world.service.history(accusation, SYSTEM)[-1]
+    assert isinstance(last, AccusationViewed) and last.purpose == "ledger_csv"
+    assert last.actor["unit_id"] == COUNTY_DI
+
+
 def test_a_bureau_under_the_accused_government_can_still_route_the_accusation_it_received(
     world: World,
 ) -> None:

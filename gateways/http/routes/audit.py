@@ -4,7 +4,8 @@ case's trail) and ``GET /api/v1/audit/faults`` (the search over faults).
 Thin: the trail query decides who may read what (inspectors and administrators, inside their
 jurisdiction; accusations hidden from the accused unit) and judges lateness on today's China
 date. Opening an accusation's trail is a read of the accusation, which the domain records
-(domain.md §7): the route hands it to ``CaseService.case``, the use case that records it.
+(domain.md §7): the route hands it to ``CaseService.case``, the use case that records it; an
+accusation listed on a page of faults is recorded the same way, with the purpose ``faults``.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pydantic import BaseModel, Field
 from domain.acts import Actor
 from gateways.http.deps import current_actor
 from gateways.http.errors import error_responses
-from gateways.http.routes.ledger import today, view_database
+from gateways.http.routes.ledger import record_reads, today, view_database
 from projections.db import ViewDatabase
 from projections.trail_query import FaultFilter, case_trail, fault_page, trail_scope
 
@@ -217,4 +218,6 @@ def audit_faults(
         offset=offset,
     )
     scope = trail_scope(actor, directory)
-    return fault_page(db, scope, filters, today(request), directory)
+    page = fault_page(db, scope, filters, today(request), directory)
+    record_reads(request, actor, page["items"], "faults")
+    return page

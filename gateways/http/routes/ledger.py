@@ -1,12 +1,13 @@
 """台账 over HTTP: ``GET /api/v1/petitions`` (the ledger listing) and ``GET /api/v1/ledger.csv``.
 
 Thin: parse the filters, take the caller from the token, read the ledger projection, judge
-"overdue" on today's China date. Accusations against the caller's unit never appear.
+"overdue" on today's China date. Accusations against the caller's unit never appear; each one a
+page or an export shows is a read of it, recorded (domain.md §7) like a read of the case.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -20,7 +21,13 @@ from domain.calendar import china_date
 from gateways.http.deps import current_actor
 from gateways.wiring import build_view_database
 from projections.db import ViewDatabase
-from projections.ledger_query import LedgerFilter, Scope, ledger_csv, ledger_page
+from projections.ledger_query import (
+    LedgerFilter,
+    Scope,
+    accusation_case_ids,
+    ledger_csv,
+    ledger_page,
+)
 
 router = APIRouter(prefix="/api/v1", tags=["台账 ledger"])
 
@@ -43,6 +50,15 @@ def today(request: Request) -> date:
 
 def scope_of(request: Request, actor: Actor) -> Scope:
     return Scope.of(actor, request.app.state.service.directory)
+
+
+def record_reads(
+    request: Request, actor: Actor, rows: Iterable[Mapping[str, Any]], purpose: str
+) -> None:
+    """The accusations among ``rows`` were shown to ``actor``: record each read (§7)."""
+    shown = accusation_case_ids(rows)
+    if shown:
+        request.app.state.service.record_accusation_reads(actor, shown, purpose)
 
 
 # ----------------------------------------------------------------- schemas
@@ -131,7 +147,9 @@ def list_petitions(request: Request, filters: Filters, actor: Caller, db: Views)
     """The ledger of the caller's jurisdiction (and of the cases their unit holds or held),
     filtered and paged; "overdue" is judged on today's date."""
     directory = request.app.state.service.directory
-    return ledger_page(db, scope_of(request, actor), filters.to_filter(), today(request), directory)
+    page = ledger_page(db, scope_of(request, actor), filters.to_filter(), today(request), directory)
+    record_reads(request, actor, page["items"], "ledger")
+    return page
 
 
 @router.get(
@@ -145,7 +163,12 @@ def export_ledger(request: Request, filters: Filters, actor: Caller, db: Views) 
     directory = request.app.state.service.directory
     day = today(request)
     chunks: Iterator[str] = ledger_csv(
-        db, scope_of(request, actor), filters.to_filter(), day, directory
+        db,
+        scope_of(request, actor),
+        filters.to_filter(),
+        day,
+        directory,
+        shown=lambda rows: record_reads(request, actor, rows, "ledger_csv"),
     )
     first = next(chunks)  # validate the filters before the response starts
 

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 from domain.acts import Actor
 from gateways.http.deps import AsOf, current_actor
 from gateways.http.recommendation_schemas import RecommendationSection
-from gateways.http.routes.ledger import scope_of, today, view_database
+from gateways.http.routes.ledger import record_reads, scope_of, today, view_database
 from projections.db import ViewDatabase
 from projections.supervision_query import rollup
 
@@ -34,6 +34,7 @@ class LeaderCase(BaseModel):
     case_id: str
     serial_number: str
     division_code: str
+    category: str = Field(examples=["appeal"])
     leaders: str = Field(examples=["王书记"])
     stage: str
     stage_label: str
@@ -105,5 +106,9 @@ def supervision_rollup(
     directory = request.app.state.service.directory
     scope = scope_of(request, actor)
     if as_of is not None:
-        return rollup(db, scope, division_prefix, directory, as_of=as_of)
-    return rollup(db, scope, division_prefix, directory, today=today(request))
+        board = rollup(db, scope, division_prefix, directory, as_of=as_of)
+    else:
+        board = rollup(db, scope, division_prefix, directory, today=today(request))
+    # A leader-owned accusation listed on the board is a read of it (§7).
+    record_reads(request, actor, board["leader_owned"]["cases"], "supervision")
+    return board

@@ -1,5 +1,6 @@
-"""单位名录 over HTTP: read the directory; administrators register units, change superiors and
-record mergers (each a recorded event, so past routing stays explainable)."""
+"""单位名录 over HTTP: read the directory; administrators register units, change superiors,
+record which unit has management authority (管理权限) over a unit, and record mergers (each a
+recorded event, so past routing stays explainable)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from domain.errors import MESSAGES, not_found
 from domain.units import Directory, UnitKind, UnitRecord
 from gateways.http.deps import Caller, Service, require_roles
 from gateways.http.errors import error_responses
-from gateways.http.schemas import MergeIn, SuperiorIn, UnitIn
+from gateways.http.schemas import AuthorityIn, MergeIn, SuperiorIn, UnitIn
 
 router = APIRouter(prefix="/api/v1/units", tags=["单位 units"])
 
@@ -31,6 +32,12 @@ class UnitView(BaseModel):
     jurisdiction: str = Field(examples=["330106"])
     superior_id: str | None
     successor_id: str | None
+    authority_id: str | None = Field(
+        description="管理权限：名录记载的管理单位（null：其上一级机关）", examples=["3301-gov"]
+    )
+    discipline_inspection_id: str | None = Field(
+        description="受理对该单位检举控告的纪检监察机关 (Art.22, 30)", examples=["3301-di"]
+    )
     active: bool
     current_unit_id: str = Field(description="撤并后承继的单位 the unit answering for it now")
 
@@ -40,6 +47,8 @@ def unit_view(record: UnitRecord, directory: Directory) -> dict[str, Any]:
     view["jurisdiction"] = record.jurisdiction
     view["active"] = record.active
     view["current_unit_id"] = directory.current(record.unit_id).unit_id
+    inspection = directory.discipline_inspection_for(record.unit_id)
+    view["discipline_inspection_id"] = inspection.unit_id if inspection else None
     return view
 
 
@@ -96,7 +105,14 @@ def get_unit(unit_id: UnitId, actor: Caller, service: Service) -> JSONResponse:
     responses={201: {"model": UnitView}, **error_responses(401, 403, 422)},
 )
 def register_unit(body: UnitIn, actor: Admin, service: Service) -> JSONResponse:
-    record = UnitRecord(body.unit_id, body.name, body.kind, body.division_code, body.superior_id)
+    record = UnitRecord(
+        body.unit_id,
+        body.name,
+        body.kind,
+        body.division_code,
+        body.superior_id,
+        authority_id=body.authority_id,
+    )
     service.register_units([record], actor)
     directory = service.directory
     return JSONResponse(unit_view(directory.get(record.unit_id), directory), status_code=201)
@@ -113,6 +129,23 @@ def change_superior(
 ) -> JSONResponse:
     _found(service.directory, unit_id)
     service.change_superior(unit_id, body.superior_id, actor)
+    directory = service.directory
+    return JSONResponse(unit_view(directory.get(unit_id), directory))
+
+
+@router.post(
+    "/{unit_id}/authority",
+    response_model=None,
+    summary="记载管理权限 record which unit manages a unit's leadership (admin, Art.22)",
+    responses={200: {"model": UnitView}, **error_responses(401, 403, 404, 422)},
+)
+def set_authority(
+    unit_id: UnitId, body: AuthorityIn, actor: Admin, service: Service
+) -> JSONResponse:
+    """Accusations against the unit go to the discipline inspection body of the managing
+    unit's tier and area; null falls back to the unit's superior."""
+    _found(service.directory, unit_id)
+    service.set_authority(unit_id, body.authority_id, actor)
     directory = service.directory
     return JSONResponse(unit_view(directory.get(unit_id), directory))
 

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from domain.acts import Actor
 from gateways.http.deps import current_actor
-from gateways.http.routes.ledger import scope_of, today, view_database
+from gateways.http.routes.ledger import record_reads, scope_of, today, view_database
 from projections.db import ViewDatabase
 from projections.warnings import unit_warnings
 
@@ -59,7 +59,7 @@ def warnings(
     """The unit's undone duties falling due within ``within_days`` days, and those past due,
     each at its warning level (normal, warning ≤7 days, alert ≤3, severe ≤1, overdue)."""
     directory = request.app.state.service.directory
-    return unit_warnings(
+    found = unit_warnings(
         db,
         scope_of(request, actor),
         unit_id or actor.unit_id,
@@ -67,3 +67,5 @@ def warnings(
         today(request),
         directory,
     )
+    record_reads(request, actor, found["overdue"] + found["due_soon"], "warnings")
+    return found
