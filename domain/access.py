@@ -16,8 +16,9 @@ from domain.units import Directory
 # Which roles may perform which act (admin may do everything).
 ACT_ROLES: dict[str, frozenset[str]] = {
     "register": frozenset({"registrar", "handler", "bureau"}),
-    "transfer": frozenset({"bureau"}),
-    "assign": frozenset({"bureau"}),
+    # A department or township passes a matter down its own system (Art.23): its handlers.
+    "transfer": frozenset({"bureau", "handler"}),
+    "assign": frozenset({"bureau", "handler"}),
     "route": frozenset({"bureau"}),
     "objection-decision": frozenset({"bureau", "handler"}),
     "urge": frozenset({"bureau"}),

@@ -30,7 +30,7 @@ from eventsourcing.persistence import (
 )
 from eventsourcing.utils import get_topic
 
-from domain import access
+from domain import access, repeats
 from domain.acts import DEFAULT_RULES, SYSTEM, Act, Actor, Rules
 from domain.calendar import china_date
 from domain.case_events import CaseEvent
@@ -53,6 +53,7 @@ from domain.steps import CatchUp, Driver, Fetch, Load, Save, Step, Steps
 from domain.units import UNIT_EVENT_TYPES, Directory, Tier, Unit, UnitRecord, tier_of_code
 
 SAVE_ATTEMPTS = 5
+EARLIER_CASES_READ = 20  # a petitioner's most recent cases read to propose repeats
 _HIDDEN = object()  # an earlier case exists, but the caller may not see it
 # The system itself (projections, exports it runs) and a petitioner reading their own case.
 _READS_NOT_RECORDED = frozenset({"system", "petitioner"})
@@ -107,6 +108,8 @@ class Registered:
     created: bool
     query_code: str | None
     position: int | None
+    # Earlier cases proposed as the same matter, for the registrar to link or not (Art.19).
+    candidates: tuple[repeats.Candidate, ...] = ()
 
 
 # The act name used over the API → (method on Petition, whether it needs the case open).
@@ -392,10 +395,28 @@ class CaseService(Application[UUID]):
         tier_of_code(reg.division_code)  # validates the code before anything else
         keys = petitioner_keys(reg.petitioners, self.pepper) if not reg.anonymous else []
         files = yield from self._petitioner_files(keys, now, optimistic)
-        earlier = yield from self._earlier_same_matter(files, reg)
-        open_case = next((c for c in earlier if not c.concluded), None)
-        rechecked = next((c for c in earlier if c.rechecked), None)
-        repeat_of = open_case or rechecked
+        registering = directory.get(actor.unit_id)
+        today = china_date(act.occurred_at)
+        repeat_of: Petition | None = None
+        relation: repeats.Relation | None = None
+        if reg.same_matter_as is not None:
+            # The registrar's judgement: this is a matter already raised (Art.19, 36).
+            repeat_of = yield from self._read_case(reg.same_matter_as)
+            if repeat_of is None or not access.can_see(actor, repeat_of, directory):
+                raise not_found()
+            relation = repeats.relation_to(
+                repeat_of, registering, directory, self.rules, today, reg.new_facts
+            )
+        earlier = yield from self._earlier_cases(files, exclude=reg.same_matter_as)
+        candidates = repeats.propose(
+            [c for c in earlier if access.can_see(actor, c, directory)],
+            repeats.NewMatter(reg.matter_kind, reg.division_code, reg.subject, reg.new_facts),
+            registering,
+            directory,
+            self.rules,
+            today,
+        )
+        open_case = repeat_of if repeat_of is not None and not repeat_of.concluded else None
         code = self.codes(8)
         serial = self._serial(reg, act)
         case = Petition.register(
@@ -418,6 +439,7 @@ class CaseService(Application[UUID]):
             external_id=reg.external_id,
             level_skipping=self._level_skipping(actor, reg, open_case),
             repeat_of=str(repeat_of.id) if repeat_of else None,
+            repeat_relation=relation.value if relation else None,
             query_code_hash=query_code_hash(case_id, code),
             major=reg.major,
         )
@@ -425,7 +447,7 @@ class CaseService(Application[UUID]):
         for f in files:
             f.file(case_id, reg.matter_kind, reg.division_code, now)
             to_save.append(f)
-        if repeat_of is not None:
+        if repeat_of is not None and relation is not None:
             repeat_of.link_repeat(
                 Act(
                     actor,
@@ -435,12 +457,13 @@ class CaseService(Application[UUID]):
                     self.rules,
                 ),
                 repeat_case_id=str(case_id),
+                relation=relation.value,
             )
             to_save.append(repeat_of)
-            if open_case is not None:
-                # Art.19: while the matter is being handled, the same matter is not accepted anew.
+            if relation is repeats.Relation.REPEAT:
+                # Art.19: within its period, a superior does not accept the matter anew.
                 case.decline_as_repeat(act, original_case_id=str(repeat_of.id))
-            else:
+            elif relation is repeats.Relation.NOT_REACCEPTED:
                 # Art.36: after a recheck the same facts and reasons are not accepted again.
                 case.refuse_reacceptance(act, original_case_id=str(repeat_of.id))
         recordings = yield Save(tuple(to_save), tracking)
@@ -452,7 +475,7 @@ class CaseService(Application[UUID]):
         for f in files:
             self._cache.put(f.id, f)
         position = recordings[-1].notification.id if recordings else None
-        return Registered(case, True, code, position)
+        return Registered(case, True, code, position, tuple(candidates))
 
     def _petitioner_files(
         self, keys: list[str], now: datetime, optimistic: bool
@@ -470,23 +493,19 @@ class CaseService(Application[UUID]):
             for i, k in zip(ids, keys, strict=True)
         ]
 
-    def _earlier_same_matter(
-        self, files: list[PetitionerFile], reg: Registration
+    def _earlier_cases(
+        self, files: list[PetitionerFile], exclude: UUID | None
     ) -> Steps[list[Petition]]:
-        if reg.same_matter_as is not None:
-            linked = yield from self._read_case(reg.same_matter_as)
-            return [linked] if linked is not None else []
-        if reg.new_facts:
-            return []  # new facts or reasons make a new matter (Art.36)
+        """The petitioners' most recent earlier cases, to propose as the same matter."""
         ids: list[UUID] = []
         for f in files:
-            ids.extend(i for i in f.same_matter(reg.matter_kind, reg.division_code) if i not in ids)
+            ids.extend(i for i in f.recent(EARLIER_CASES_READ) if i not in ids and i != exclude)
         cases = []
         for i in ids:
             found = yield from self._read_case(i)
             if found is not None:
                 cases.append(found)
-        return sorted(cases, key=lambda c: c.received_at, reverse=True)
+        return cases
 
     def _level_skipping(self, actor: Actor, reg: Registration, open_case: Petition | None) -> bool:
         """越级访: a visit received more than one tier above the competent unit (Art.20).

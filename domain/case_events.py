@@ -12,6 +12,7 @@ from typing import Any
 
 from eventsourcing.domain import Aggregate
 
+from domain.calendar import china_date
 from domain.chain import event_digest
 from domain.classification import Document, RouteChannel
 
@@ -53,6 +54,9 @@ class Registered(Aggregate.Created, CaseEvent):
     repeat_of: str | None
     query_code_hash: str
     major: bool
+    # How the registration relates to ``repeat_of`` (``domain.repeats.Relation``); registrations
+    # recorded before issue 15 lack it.
+    repeat_relation: str | None = None
 
     def apply(self, aggregate: Any) -> None:
         aggregate._init_state(self)
@@ -161,8 +165,13 @@ class ObjectionDecided(CaseEvent):
         objection.update(decided=True, agreed=self.agreed)
         case.objection = objection
         if not self.agreed:
-            # The unit must handle it after all; its acceptance duty runs on.
+            # The unit must handle it after all; its acceptance duty runs on from where it
+            # stood: the days the bureau took to decide are not counted against it (Art.23).
             case._reopen_receipt()
+            objected_at = datetime.fromisoformat(objection["at"])
+            paused = (china_date(self.occurred_at) - china_date(objected_at)).days
+            receipt = case.receipts[-1]
+            receipt["paused_days"] = receipt.get("paused_days", 0) + max(0, paused)
             return
         if self.competent_unit_id:
             case._receive(
@@ -355,6 +364,7 @@ class NotReaccepted(CaseEvent):
 
 class RepeatLinked(CaseEvent):
     repeat_case_id: str
+    relation: str = "repeat"  # ``domain.repeats.Relation``
 
     def change(self, case: Any) -> None:
         case.repeats.append(self.repeat_case_id)

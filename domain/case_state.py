@@ -55,6 +55,7 @@ class CaseState:
         self.level_skipping = e.level_skipping
         self.collective = e.collective
         self.repeat_of = e.repeat_of
+        self.repeat_relation = e.repeat_relation
         self.query_code_hash = e.query_code_hash
         self.major = e.major
         self.registered_by = dict(e.actor)

@@ -25,6 +25,9 @@ REVIEW_DAYS = 30  # Art.35
 RECHECK_REQUEST_DAYS = 30  # Art.36
 RECHECK_DAYS = 30  # Art.36
 
+# What a unit may do with a matter it received to meet its Art.23 duty in time.
+ACTED_ON = frozenset({"accepted", "objected", "declined", "passed_on"})
+
 # Warning levels (domain.md §6): normal, warning, alert, severe, overdue.
 WARNING_LEVELS = ("normal", "warning", "alert", "severe", "overdue")
 
@@ -142,24 +145,38 @@ def deadlines_of(case: Any, rules: Rules) -> list[Deadline]:
         )
 
     for receipt in case.receipts:
-        if receipt["bureau"]:
-            continue
         got = _day(receipt["at"])
         assert got is not None
         outcome_on = _day(receipt["outcome_at"])
+        if receipt["bureau"]:
+            if receipt["via"] == "returned":
+                # Art.22, 23: materials back after an agreed objection; the bureau transfers
+                # again within 15 days of getting them.
+                out.append(
+                    Deadline(
+                        "transfer",
+                        "duty",
+                        receipt["unit_id"],
+                        got,
+                        cal.due_after_days(got, TRANSFER_DAYS),
+                        outcome_on,
+                        "第二十二条",
+                    )
+                )
+            continue
         if _notice_owed(case):
             # Art.23: written notice of acceptance within 15 days of receipt (no notice duty
-            # for anonymous letters, so never counted late for notice).
-            done = (
-                outcome_on if receipt["outcome"] in ("accepted", "objected", "declined") else None
-            )
+            # for anonymous letters, so never counted late for notice). Passing the matter
+            # down the unit's own system in time also answers for it; so does an objection
+            # (a right), and the days the bureau took to refuse one are not counted.
+            done = outcome_on if receipt["outcome"] in ACTED_ON else None
             out.append(
                 Deadline(
                     "accept",
                     "duty",
                     receipt["unit_id"],
                     got,
-                    cal.due_after_days(got, ACCEPT_DAYS),
+                    cal.due_after_days(got, ACCEPT_DAYS + receipt.get("paused_days", 0)),
                     done,
                     "第二十三条",
                 )
@@ -291,7 +308,7 @@ def _first_day(*instants: datetime | None) -> date | None:
 def _bureau_responsible(case: Any) -> str:
     """The bureau answering for the transfer period: the last bureau that held the case while
     the period ran (the one holding it when it left the chain, or holding it now)."""
-    bureaus = [r for r in case.receipts if r["bureau"]]
+    bureaus = [r for r in case.receipts if r["bureau"] and r["via"] != "returned"]
     return str(bureaus[-1]["unit_id"]) if bureaus else str(case.received_by)
 
 

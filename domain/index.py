@@ -109,10 +109,6 @@ class PetitionerFile(Aggregate):
             timestamp=at,
         )
 
-    def same_matter(self, matter_kind: str, division_code: str) -> list[UUID]:
-        """Earlier cases of the same kind of matter arising in the same township."""
-        return [
-            c["case_id"]
-            for c in self.cases
-            if c["matter_kind"] == matter_kind and c["division_code"][:9] == division_code[:9]
-        ]
+    def recent(self, limit: int) -> list[UUID]:
+        """The ids of the petitioner's ``limit`` most recent cases, newest first."""
+        return [c["case_id"] for c in reversed(self.cases[-limit:])]

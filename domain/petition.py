@@ -81,6 +81,7 @@ class Petition(CaseState, Aggregate):
         external_id: str | None = None,
         level_skipping: bool = False,
         repeat_of: str | None = None,
+        repeat_relation: str | None = None,
         query_code_hash: str = "",
         major: bool = False,
     ) -> Petition:
@@ -126,15 +127,18 @@ class Petition(CaseState, Aggregate):
             level_skipping=level_skipping,
             collective=people_count >= COLLECTIVE_THRESHOLD,
             repeat_of=repeat_of,
+            repeat_relation=repeat_relation,
             query_code_hash=query_code_hash,
             major=major,
         )
 
     def transfer(self, act: Act, *, to_unit_id: str, note: str = "") -> None:
-        """转送 (Art.22): a bureau sends the matter to the competent unit."""
+        """转送 (Art.22, 23): a bureau sends the matter to the competent unit; a department or
+        a township government passes it to a unit of its own system below it."""
         self._check_open(act)
-        self._check_bureau_holder(act)
+        self._check_passing_holder(act)
         target = self._check_target(act, to_unit_id)
+        self._check_own_system(act, target)
         self._trigger(
             act,
             ev.Transferred,
@@ -145,10 +149,12 @@ class Petition(CaseState, Aggregate):
         )
 
     def assign(self, act: Act, *, to_unit_id: str, due_on: date, note: str = "") -> None:
-        """交办 (Art.22): a transfer with a bureau-set deadline and a completion report."""
+        """交办 (Art.22, 23): a transfer with a set deadline and a completion report demanded
+        back; by a bureau, or by a department or township government within its own system."""
         self._check_open(act)
-        self._check_bureau_holder(act)
+        self._check_passing_holder(act)
         target = self._check_target(act, to_unit_id)
+        self._check_own_system(act, target)
         if due_on <= china_date(act.occurred_at):
             raise invalid("ASSIGN_DUE_INVALID", due_on=due_on.isoformat())
         self._trigger(
@@ -648,10 +654,11 @@ class Petition(CaseState, Aggregate):
         self._check_open(act)
         self._trigger(act, ev.NotReaccepted, original_case_id=original_case_id)
 
-    def link_repeat(self, act: Act, *, repeat_case_id: str) -> None:
-        """重复信访: a later registration of the same matter is linked to this case."""
+    def link_repeat(self, act: Act, *, repeat_case_id: str, relation: str = "repeat") -> None:
+        """A later registration the registrar names as this matter is linked to this case
+        (``domain.repeats.Relation`` says how)."""
         self._check_time(act)
-        self._trigger(act, ev.RepeatLinked, repeat_case_id=repeat_case_id)
+        self._trigger(act, ev.RepeatLinked, repeat_case_id=repeat_case_id, relation=relation)
 
     def record_view(self, act: Act, *, purpose: str = "read") -> None:
         """Who read an accusation is itself recorded (domain.md §7)."""
@@ -711,11 +718,27 @@ class Petition(CaseState, Aggregate):
     def _check_bureau_holder(self, act: Act) -> None:
         if not act.directory.get(act.actor.unit_id).is_bureau:
             raise refuse("NOT_A_BUREAU")
+        self._check_passing_holder(act)
+
+    def _check_passing_holder(self, act: Act) -> None:
+        """The unit passing a matter on holds it and has neither accepted it nor objected."""
         self._check_holder(act)
         if self.accepted_at is not None:
             raise refuse("ALREADY_ACCEPTED")
         if self.objection_pending:
             raise refuse("OBJECTION_PENDING")
+
+    def _check_own_system(self, act: Act, target: UnitRecord) -> None:
+        """Art.23: a unit that is not a petition bureau passes a matter only down its own
+        system (a county department to its township office, a township to a village
+        committee); anything else it objects to, or handles."""
+        acting = act.directory.get(act.actor.unit_id)
+        if acting.is_bureau:
+            return
+        if acting.kind is UnitKind.VILLAGE_COMMITTEE or not act.directory.is_under(
+            target.unit_id, acting.unit_id
+        ):
+            raise refuse("TRANSFER_OUTSIDE_OWN_SYSTEM", to_unit_id=target.unit_id)
 
     def _check_target(self, act: Act, to_unit_id: str, *, allow_self: bool = False) -> UnitRecord:
         target = act.directory.current(to_unit_id)

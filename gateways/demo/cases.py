@@ -159,7 +159,7 @@ class DemoSeeder:
             self.summary.acts += 1
         cases = [case]
         if plan.scenario in PAIRS:
-            cases.append((yield from self._register_again(plan, at)))
+            cases.append((yield from self._register_again(plan, at, case.id)))
         return cases
 
     def _step_actor(self, step: Step, case: Petition) -> Actor:
@@ -170,9 +170,12 @@ class DemoSeeder:
             return self._leader(step.unit)
         return self._actor(step.unit)
 
-    def _register_again(self, plan: Plan, last: datetime) -> Generator[datetime, None, Petition]:
-        """The same petitioner brings the same matter again: while it is open (a repeat, Art.19)
-        or after its recheck (不再受理, Art.36)."""
+    def _register_again(
+        self, plan: Plan, last: datetime, original: UUID
+    ) -> Generator[datetime, None, Petition]:
+        """The same petitioner brings the same matter again, and the registrar links it to the
+        original: while it is open (a repeat at a superior, a follow-up at the unit, Art.19) or
+        after its recheck (不再受理, Art.36)."""
         rng = self.rng
         days_left = max(0, (self.today - china_date(last)).days - 1)
         day = china_date(last) + timedelta(days=rng.randint(0, days_left))
@@ -183,7 +186,8 @@ class DemoSeeder:
         receiving = "3301-bureau" if rng.random() < 0.5 else plan.receiving_unit
         yield at
         again = self.service.register(
-            self._actor(receiving), Registration(**registration, occurred_at=at)
+            self._actor(receiving),
+            Registration(**registration, occurred_at=at, same_matter_as=original),
         )
         self.summary.acts += 1
         return again.case

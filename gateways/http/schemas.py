@@ -414,6 +414,25 @@ class MergeIn(BaseModel):
 
 
 # ------------------------------------------------------------------ answers (docs only)
+class Labelled(BaseModel):
+    code: str
+    label: str
+
+
+class RepeatCandidateView(BaseModel):
+    """An earlier case proposed as the same matter: why, and what linking it would do."""
+
+    case_id: str
+    serial_number: str
+    subject: str
+    stage: str
+    stage_label: str
+    holder_unit_id: str
+    registered_on: str
+    reasons: list[Labelled]
+    if_linked: Labelled
+
+
 class CaseView(BaseModel):
     """The case as a caller sees it (personal data masked unless their unit handles it)."""
 
@@ -445,6 +464,11 @@ class CaseView(BaseModel):
     last_hash: str
     position: int | None = Field(None, description="store position of the last event written")
     query_code: str | None = Field(None, description="registration only: the petitioner's code")
+    candidates: list[RepeatCandidateView] | None = Field(
+        None,
+        description="registration only: earlier cases of the same petitioner proposed as the "
+        "same matter (第十九条), for the registrar to link with same_matter_as or not",
+    )
 
 
 class EventView(BaseModel):

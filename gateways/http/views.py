@@ -22,6 +22,7 @@ from domain.deadlines import statuses_on
 from domain.matters import matter_label
 from domain.petition import Petition
 from domain.privacy import mask_petitioner
+from domain.repeats import REASON_LABELS, Candidate
 from domain.units import Directory
 
 # Fields every event has; the rest of an event is its payload.
@@ -84,6 +85,7 @@ def case_view(
             "collective": case.collective,
             "needs_representatives": case.needs_representatives,
             "repeat_of": case.repeat_of,
+            "repeat_relation": case.repeat_relation,
             "repeats": list(case.repeats),
             "anonymous": case.anonymous,
             "major": case.major,
@@ -184,6 +186,23 @@ def history_view(events: list[Any], actor: Actor, directory: Directory) -> list[
 
 
 # -------------------------------------------------------------------- tracking
+def candidate_view(candidate: Candidate) -> dict[str, Any]:
+    """An earlier case proposed as the same matter (``domain.repeats``); the registrar may see
+    it, or it would not have been proposed."""
+    case = candidate.case
+    return {
+        "case_id": str(case.id),
+        "serial_number": case.serial_number,
+        "subject": case.subject,
+        "stage": case.stage,
+        "stage_label": STAGE_LABELS.get(case.stage, case.stage),
+        "holder_unit_id": case.holder_unit_id,
+        "registered_on": china_date(case.received_at).isoformat(),
+        "reasons": [{"code": r, "label": REASON_LABELS[r]} for r in candidate.reasons],
+        "if_linked": {"code": candidate.relation.value, "label": candidate.relation.label},
+    }
+
+
 def _day(value: datetime | None) -> str | None:
     return china_date(value).isoformat() if value is not None else None
 

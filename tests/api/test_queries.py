@@ -57,7 +57,12 @@ def test_history_events_carry_actor_times_ids_and_a_linked_hash_chain(api: Api) 
     history = api.get(f"{API}/{case_id}/history", TOWN_1).json()
     transfer = history[1]
     assert transfer["actor"]["unit_id"] == COUNTY_BUREAU
-    assert transfer["payload"] == {"to_unit_id": TOWN_1, "to_bureau": False, "note": ""}
+    assert transfer["payload"] == {
+        "to_unit_id": TOWN_1,
+        "to_bureau": False,
+        "note": "",
+        "level_skipping": None,  # a letter: only a visit can skip a level (Art.20)
+    }
     assert transfer["occurred_at"].startswith(api.day(1).isoformat())
     assert transfer["recorded_at"].startswith(api.day(1).isoformat())
     assert history[0]["prev_hash"] == "0" * 64
@@ -118,11 +123,21 @@ def test_the_case_view_has_flags_deadlines_and_receipts(api: Api) -> None:
     assert steps["answer"]["warning_level"] == "normal"
 
 
-def test_a_repeat_registration_links_both_cases(api: Api) -> None:
+def test_a_registration_proposes_the_earlier_case_and_the_registrar_links_it(api: Api) -> None:
     first = accepted_case(api)
     api.on(5)
-    repeat = api.registered()
+    proposed = api.registered()
+    (candidate,) = proposed["candidates"]
+    assert candidate["case_id"] == first and candidate["stage_label"]
+    assert {r["code"] for r in candidate["reasons"]} >= {"same_petitioner", "same_matter_kind"}
+    assert (
+        candidate["if_linked"]["code"] == "repeat" and "第十九条" in candidate["if_linked"]["label"]
+    )
+    assert proposed["flags"]["repeat_of"] is None and proposed["stage"] != "concluded"
+
+    repeat = api.registered(same_matter_as=first)
     assert repeat["flags"]["repeat_of"] == first
+    assert repeat["flags"]["repeat_relation"] == "repeat"
     assert repeat["stage"] == "concluded"  # declined: the same matter is being handled
     original = api.get(f"{API}/{first}", TOWN_1).json()
-    assert original["flags"]["repeats"] == [repeat["id"]]
+    assert original["flags"]["repeats"] == [repeat["id"]]  # the unlinked one is not a repeat

@@ -211,7 +211,7 @@ _SCRIPT: list[tuple[tuple[int, int], Callable[[Story], None]]] = [
     (
         (5, 15),
         lambda s: (
-            s.reg("k14", "T1", 7, matter_kind="kind-k7"),
+            s.reg("k14", "T1", 7, matter_kind="kind-k7", same_matter_as=s.cases["k7"]),
             s.evaluate("k2", "basically_satisfied"),
         ),
     ),

@@ -144,7 +144,9 @@ def populate(world: World, after_day: Callable[[int], None] | None = None) -> di
     )
     done(5)
     w.on(6)
-    cases["g"] = w.register(petitioners=[petitioner(2)], matter_kind="wage_arrears")
+    cases["g"] = w.register(
+        petitioners=[petitioner(2)], matter_kind="wage_arrears", same_matter_as=cases["b"]
+    )
     done(6)
     w.on(10)
     w.act(

@@ -99,7 +99,11 @@ def test_late_steps_are_present_and_recorded_as_late(seeded: Seeded) -> None:
 def test_repeats_level_skipping_and_collective_petitions_are_present(seeded: Seeded) -> None:
     cases = seeded.cases
     repeats = [c for c in cases if c.repeat_of and not c.not_reaccepted]
-    assert repeats and all(c.conclusion == "declined" for c in repeats)
+    # Linked by the registrar; declined only at a superior while the original is within its
+    # period (Art.19), otherwise registered and left open.
+    assert repeats and all(c.repeat_relation for c in repeats)
+    assert all((c.conclusion == "declined") == (c.repeat_relation == "repeat") for c in repeats)
+    assert any(c.repeat_relation == "repeat" for c in repeats)
     by_id = {c.id: c for c in cases}
     for repeat in repeats:
         assert str(repeat.id) in by_id[UUID(repeat.repeat_of or "")].repeats

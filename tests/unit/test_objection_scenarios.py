@@ -122,3 +122,52 @@ def test_a_unit_that_is_neither_the_bureau_nor_the_common_superior_cannot_decide
         world.act(case_id, COUNTY_HRSS, "objection-decision", agreed=True)
 
     assert refusal(excinfo) == "OBJECTION_WRONG_DECIDER"
+
+
+# ------------------------------------------------------ an objection is a right (Art.23)
+def test_the_days_the_bureau_takes_to_decide_do_not_count_against_the_objecting_unit(
+    world: World,
+) -> None:
+    """Transferred on day 1, objected on day 3, the bureau refuses the objection on day 10:
+    the township's 15 days to give written notice of acceptance run on from where they stood,
+    so its last day is day 23, not day 16."""
+    case_id = world.transferred(to=TOWN_1, day=1)
+    world.on(3)
+    world.act(case_id, TOWN_1, "object", reason="该事项属于区人力社保局职责")
+    world.on(10)
+    world.act(case_id, COUNTY_BUREAU, "objection-decision", agreed=False, note="属于街道职责")
+    world.on(20)
+    world.act(case_id, TOWN_1, "accept", path="6")
+
+    accept = world.status(case_id, "accept")
+    assert (accept.deadline.unit_id, accept.deadline.due) == (TOWN_1, world.day(23))
+    assert accept.status == "met"
+
+
+def test_a_case_returned_after_an_agreed_objection_gets_a_new_15_day_transfer_duty(
+    world: World,
+) -> None:
+    """Art.22, 23: the bureau agrees on day 7 and the materials come back; it has 15 days from
+    then to transfer again. Transferring on day 23 is a day late, and the late duty is the
+    bureau's (an Art.43 fault in the trail); the objecting unit owes nothing."""
+    case_id = world.transferred(to=TOWN_1, day=1)
+    world.on(3)
+    world.act(case_id, TOWN_1, "object", reason="该事项属于区人力社保局职责")
+    world.on(7)
+    world.act(case_id, COUNTY_BUREAU, "objection-decision", agreed=True)
+    assert world.case(case_id).holder_unit_id == COUNTY_BUREAU
+
+    running = [s for s in world.statuses(case_id, on=20) if s.deadline.step == "transfer"]
+    assert [(s.deadline.start, s.deadline.due, s.status) for s in running][-1] == (
+        world.day(7),
+        world.day(22),
+        "running",
+    )
+    world.on(23)
+    world.act(case_id, COUNTY_BUREAU, "transfer", to_unit_id=COUNTY_HRSS)
+
+    transfers = [s for s in world.statuses(case_id, on=30) if s.deadline.step == "transfer"]
+    again = transfers[-1]
+    assert (again.deadline.unit_id, again.status, again.days_late) == (COUNTY_BUREAU, "missed", 1)
+    town = next(s for s in world.statuses(case_id, on=30) if s.deadline.unit_id == TOWN_1)
+    assert town.status in ("met", "used")

@@ -206,7 +206,13 @@ def _(w: World) -> Attempt:
 @trigger("NOT_A_BUREAU")
 def _(w: World) -> Attempt:
     case_id = direct_case(w)
-    return act(w, case_id, official(TOWN_1, "admin"), "transfer", to_unit_id=TOWN_2)
+    return act(w, case_id, official(TOWN_1, "admin"), "urge", target_unit_id=TOWN_1, reason="督办")
+
+
+@trigger("TRANSFER_OUTSIDE_OWN_SYSTEM")
+def _(w: World) -> Attempt:
+    case_id = direct_case(w)
+    return act(w, case_id, TOWN_1, "transfer", to_unit_id=TOWN_2)
 
 
 @trigger("TRANSFER_TO_SELF")

@@ -40,7 +40,9 @@ def test_the_same_matter_brought_to_the_city_while_open_at_the_county_is_a_repea
     original = case_open_at_the_county(world)
     world.on(5)
 
-    repeat = world.registered(by=CITY_BUREAU, channel="visit", matter_kind="social_insurance").case
+    repeat = world.registered(
+        by=CITY_BUREAU, channel="visit", matter_kind="social_insurance", same_matter_as=original
+    ).case
 
     assert repeat.repeat_of == str(original)
     assert repeat.concluded and repeat.conclusion == "declined"
@@ -49,10 +51,12 @@ def test_the_same_matter_brought_to_the_city_while_open_at_the_county_is_a_repea
 
 
 def test_a_visit_one_tier_above_the_handling_unit_is_not_level_skipping(world: World) -> None:
-    case_open_at_the_county(world)
+    original = case_open_at_the_county(world)
     world.on(5)
 
-    repeat = world.registered(by=CITY_BUREAU, channel="visit", matter_kind="social_insurance").case
+    repeat = world.registered(
+        by=CITY_BUREAU, channel="visit", matter_kind="social_insurance", same_matter_as=original
+    ).case
 
     assert repeat.level_skipping is False
 
@@ -62,7 +66,7 @@ def test_the_same_visit_at_the_province_is_level_skipping(world: World) -> None:
     world.on(5)
 
     repeat = world.registered(
-        by=PROVINCE_BUREAU, channel="visit", matter_kind="social_insurance"
+        by=PROVINCE_BUREAU, channel="visit", matter_kind="social_insurance", same_matter_as=original
     ).case
 
     assert repeat.level_skipping is True
@@ -73,7 +77,9 @@ def test_the_same_visit_at_the_province_is_level_skipping(world: World) -> None:
 def test_the_open_case_itself_stays_open_with_its_handling_unit(world: World) -> None:
     original = case_open_at_the_county(world)
     world.on(5)
-    world.registered(by=CITY_BUREAU, channel="visit", matter_kind="social_insurance")
+    world.registered(
+        by=CITY_BUREAU, channel="visit", matter_kind="social_insurance", same_matter_as=original
+    )
 
     case = world.case(original)
     assert not case.concluded
@@ -240,25 +246,26 @@ def test_a_matter_submitted_twice_with_one_external_id_is_registered_once(world:
 
 
 # ------------------------------------------- registration that guesses from memory
-def test_a_returning_petitioner_unknown_to_this_worker_is_still_found_a_repeat(
+def test_a_returning_petitioner_unknown_to_this_worker_is_still_proposed_a_repeat(
     world: World, store_settings: Settings
 ) -> None:
     """A worker with no file of the petitioner in memory takes them for new; the store refuses
-    that guess (their file exists) and the matter is decided again on the stored file."""
+    that guess (their file exists) and the matter is decided again on the stored file, which
+    proposes the open case to the registrar."""
     original = case_open_at_the_county(world)
     other = build_service(store_settings, world.clock)  # another worker, or after a restart
     try:
         world.on(5)
-        repeat = other.register(
+        registered = other.register(
             official(CITY_BUREAU),
             registration(channel="visit", matter_kind="social_insurance"),
-        ).case
+        )
     finally:
         other.close()
 
-    assert repeat.repeat_of == str(original)
-    assert repeat.conclusion == "declined"
-    assert str(repeat.id) in world.case(original).repeats
+    assert [c.case.id for c in registered.candidates] == [original]
+    assert registered.candidates[0].relation == "repeat"
+    assert registered.case.repeat_of is None  # proposed, not decided: the registrar links
 
 
 def test_a_petitioner_file_remembered_before_another_worker_added_to_it_is_read_again(
@@ -278,10 +285,9 @@ def test_a_petitioner_file_remembered_before_another_worker_added_to_it_is_read_
         other.close()
     world.on(2)
 
-    repeat = world.registered(matter_kind="social_insurance").case
+    registered = world.registered(matter_kind="social_insurance")
 
-    assert repeat.repeat_of == str(elsewhere.id)
-    assert repeat.conclusion == "declined"
+    assert registered.candidates[0].case.id == elsewhere.id
 
 
 def test_a_new_petitioners_registration_reads_nothing_before_its_save(world: World) -> None:

@@ -193,7 +193,7 @@ def test_same_facts_after_a_recheck_are_registered_linked_and_not_reaccepted(
     original = world.rechecked()
     world.on(40)
 
-    registered = world.registered(division_code=TOWN_1_CODE)
+    registered = world.registered(division_code=TOWN_1_CODE, same_matter_as=original)
 
     repeat = registered.case
     assert registered.created
@@ -204,14 +204,17 @@ def test_same_facts_after_a_recheck_are_registered_linked_and_not_reaccepted(
 
 
 def test_new_facts_after_a_recheck_open_a_new_matter(world: World) -> None:
-    world.rechecked()
+    original = world.rechecked()
     world.on(40)
 
-    repeat = world.registered(new_facts=True).case
+    proposed = world.registered(new_facts=True)
+    repeat = proposed.case
 
     assert repeat.repeat_of is None
     assert not repeat.concluded
     assert repeat.stage == Stage.REGISTERED
+    # Proposed as the same matter, but with new facts linking it would not close it.
+    assert [(c.case.id, c.relation) for c in proposed.candidates] == [(original, "follow_up")]
 
 
 def test_another_matter_of_the_same_petitioner_is_not_a_repeat(world: World) -> None:

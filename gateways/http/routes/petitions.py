@@ -23,7 +23,7 @@ from gateways.http import commands
 from gateways.http.deps import AsOf, Caller, Service, today_of
 from gateways.http.errors import error_responses
 from gateways.http.schemas import ACTION_BODIES, CaseView, Command, EventView, RegisterPetition
-from gateways.http.views import case_view, history_view
+from gateways.http.views import candidate_view, case_view, history_view
 
 router = APIRouter(prefix="/api/v1/petitions", tags=["信访事项 petitions"])
 # Registered after every other router, so that it only catches what nothing else matched.
@@ -87,6 +87,7 @@ async def registration_answer(
     view = case_view(case, actor, service.directory, service.rules, today_of(service))
     view["created"] = registered.created
     view["position"] = registered.position
+    view["candidates"] = [candidate_view(c) for c in registered.candidates]
     if registered.created:
         view["query_code"] = registered.query_code
         return 201, view, {"Location": f"/api/v1/petitions/{case.id}"}
