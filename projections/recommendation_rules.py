@@ -6,8 +6,8 @@ cases, and a ``candidate_key`` that names the finding, so that the recommendatio
 is recognised (``domain.recommendations.recommendation_key_id``) and the candidate drops out.
 
 - 改进工作建议 (improve work): a unit with at least ``work_faults`` duties that fell due in the
-  period and were missed (done late, or undone and past due today), plus refused objections
-  (Art.44: refusing a matter within its power) in the period. To the unit itself.
+  period and were missed (done late, or undone and past due today). An objection is a right
+  (Art.23), refused or not, and never counts. To the unit itself.
 - 完善政策建议 (improve policy): at least ``policy_cases`` new matters (repeats and accusations
   left out) of one kind registered in the period across at least ``policy_areas`` areas one tier
   below the area. To the area's own Party committee and government.
@@ -153,7 +153,7 @@ def candidate(
 
 # ------------------------------------------------------------------ 改进工作建议
 def improve_work(cur: Cursor, area: Area) -> list[Candidate]:
-    """Units missing duties or refusing matters within their power, repeatedly, in the period."""
+    """Units missing duties repeatedly in the period."""
     p = area.period
     hidden, hidden_params = area.hidden("d.accused_unit_id")
     cur.execute(
@@ -164,14 +164,6 @@ def improve_work(cur: Cursor, area: Area) -> list[Candidate]:
         [*area.within(), area.today.isoformat(), *hidden_params],
     )
     duties = cur.fetchall()
-    hidden, hidden_params = area.hidden("m.accused_unit_id")
-    cur.execute(
-        "SELECT m.unit_id, m.case_id, m.version FROM v_trail_marks m "
-        "WHERE m.division_code BETWEEN %s AND %s AND m.occurred_on BETWEEN %s AND %s "
-        f"AND m.fault = %s AND {hidden} ORDER BY m.occurred_on, m.case_id",
-        [*area.within(), FaultKind.ACCEPTANCE.value, *hidden_params],
-    )
-    refusals = cur.fetchall()
     found: dict[str, dict[str, Any]] = defaultdict(
         lambda: {"steps": defaultdict(int), "faults": defaultdict(int), "events": [], "cases": []}
     )
@@ -187,32 +179,16 @@ def improve_work(cur: Cursor, area: Area) -> list[Candidate]:
         entry["events"] += cited_event(row["case_id"], row["origin_version"])
         entry["events"] += cited_event(row["case_id"], row["done_version"])
         entry["cases"].append(row["case_id"])
-    for row in refusals:
-        unit = area.unit_in_area(row["unit_id"])
-        if unit is None:
-            continue
-        units[unit.unit_id] = unit
-        entry = found[unit.unit_id]
-        entry["refusals"] = entry.get("refusals", 0) + 1
-        entry["faults"][FaultKind.ACCEPTANCE] += 1
-        entry["events"] += cited_event(row["case_id"], row["version"])
-        entry["cases"].append(row["case_id"])
     out = []
     for unit_id, entry in found.items():
         late = sum(entry["steps"].values())
-        refused = int(entry.get("refusals", 0))
-        if late + refused < area.thresholds.work_faults:
+        if late < area.thresholds.work_faults:
             continue
         unit = units[unit_id]
-        parts = []
-        if late:
-            steps = "、".join(f"{STEP_LABELS.get(s, s)}{n}项" for s, n in entry["steps"].items())
-            parts.append(f"逾期办理或逾期未办{late}项（{steps}）")
-        if refused:
-            parts.append(f"推诿有权处理的事项（异议未获同意）{refused}次")
+        steps = "、".join(f"{STEP_LABELS.get(s, s)}{n}项" for s, n in entry["steps"].items())
         grounds = (
-            f"{unit.name}在{p.label}期间{'，'.join(parts)}。{ART40}，建议改进工作，"
-            "并书面答复是否采纳。"
+            f"{unit.name}在{p.label}期间逾期办理或逾期未办{late}项（{steps}）。{ART40}，"
+            "建议改进工作，并书面答复是否采纳。"
         )
         out.append(
             candidate(
@@ -224,7 +200,7 @@ def improve_work(cur: Cursor, area: Area) -> list[Candidate]:
                 entry["events"],
                 entry["cases"],
                 dict(entry["faults"]),
-                {"missed_duties": late, "refusals": refused, "by_step": dict(entry["steps"])},
+                {"missed_duties": late, "by_step": dict(entry["steps"])},
             )
         )
     return out

@@ -222,16 +222,19 @@ def test_a_unit_late_repeatedly_is_an_improve_work_candidate(
     world.on(10)
     world.act(objected, TOWN_1, "accept", path="6")
     world.on(20)
-    after_refusal = Period(date(2026, 3, 6), Q1.end)  # the refusal on day 3 falls before it
-    assert of_kind(found(world, db, runner, period=after_refusal), "improve_work") == []
+    # Two late acceptances; the objection the bureau refused is a right exercised (Art.23),
+    # not a third fault.
+    assert of_kind(found(world, db, runner), "improve_work") == []
+    late.append(world.transferred(to=TOWN_1, day=1, petitioners=[petitioner(4)]))
+    world.on(20)
     [candidate] = of_kind(found(world, db, runner), "improve_work")
     assert (candidate["to_unit_id"], candidate["concerned_unit_id"]) == (TOWN_1, TOWN_1)
-    assert sorted(candidate["cited_case_ids"]) == sorted(str(c) for c in [*late, objected])
-    assert candidate["facts"] == {"missed_duties": 2, "refusals": 1, "by_step": {"accept": 2}}
+    assert sorted(candidate["cited_case_ids"]) == sorted(str(c) for c in late)
+    assert candidate["facts"] == {"missed_duties": 3, "by_step": {"accept": 3}}
     assert [f["fault"] for f in candidate["fault_kinds"]] == ["art44"]
     transferred = {str(event_id(c, 2)) for c in late}  # the transfers that opened the duties
     assert transferred <= set(candidate["cited_event_ids"])
-    assert "逾期办理或逾期未办2项" in candidate["grounds"]
+    assert "逾期办理或逾期未办3项" in candidate["grounds"] and "异议" not in candidate["grounds"]
     # The bureau's own transfers were on time; it is never offered a recommendation to itself.
     assert all(c["to_unit_id"] != COUNTY_BUREAU for c in found(world, db, runner))
 
