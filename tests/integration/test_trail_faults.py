@@ -2,7 +2,8 @@
 
 Each fault names its article (第X条), its item as the 2022 text numbers it (``paragraph``;
 Art.43 has none) and the fact that makes it (``domain.faults``). Exercising a right is no fault:
-an objection within 5 working days (Art.23), agreed or not. A bureau that lets a handling unit's late duty run past the grace without urging it
+an objection within 5 working days (Art.23), agreed or not; 不再受理 of rechecked facts
+(Art.36). A bureau that lets a handling unit's late duty run past the grace without urging it
 is at fault (Art.43, 应当履行督办职责而未履行); the grace is ``Rules.urge_grace_days`` (15).
 
 The first tests read the story of ``trail_support`` on day 40 (2026-04-11); the others tell
@@ -34,6 +35,7 @@ from tests.scenario_support import (
     COUNTY_DI,
     COUNTY_GOV,
     TOWN_1,
+    TOWN_1_CODE,
     TOWN_2,
     World,
     official,
@@ -162,6 +164,18 @@ def test_an_urge_since_the_duty_became_late_is_what_the_bureau_owes(
     # The units' own faults stand whatever the bureau did (Art.44(3)).
     late = page(world, db, 40, fault="art44")
     assert sorted(names[i["case_id"]] for i in late) == ["early", "slow", "soon", "urged"]
+
+
+def test_a_not_reaccepted_registration_is_no_fault(world: World, db: ViewDatabase) -> None:
+    """Art.36: after the recheck, the same facts brought to town 1 itself are registered and
+    closed as 不再受理 at once. The township owes no notice beyond it: no fault, ever."""
+    world.rechecked()
+    world.on(40)
+    repeat = world.registered(by=TOWN_1, division_code=TOWN_1_CODE).case
+    assert repeat.conclusion == "not_reaccepted"
+    trail = one_trail(world, db, repeat.id, 90)
+    assert trail["faults"] == [] and trail["marks"] == []
+    assert {d["status"] for d in trail["duties"]} <= {"met"}
 
 
 def test_an_agreed_objection_is_no_fault_and_a_stalled_return_is_the_bureaus(
