@@ -12,8 +12,10 @@ is recognised (``domain.recommendations.recommendation_key_id``) and the candida
   left out) of one kind registered in the period across at least ``policy_areas`` areas one tier
   below the area. To the area's own Party committee and government.
 - 追究责任建议 (accountability): a unit urged at least ``urges`` times on one case and still
-  late, or whose refusal a review overturned (``projections.accountability_candidates``). To the
-  body with management authority over the unit. Issuable once serious consequences are stated.
+  late, a unit whose opinion a review or recheck overturned (Art.45(2)), or a bureau that did
+  not urge a late unit (Art.43) (``projections.accountability_candidates``). To the body with
+  management authority over the unit, naming the officials the trail names. Issuable once
+  serious consequences are stated.
 
 Cases registered as repeats are one matter already counted; a unit's own candidates are not
 shown to it (a bureau does not recommend to itself).
@@ -29,9 +31,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from domain.acts import DEFAULT_RULES, Rules
 from domain.chain import event_id_text
 from domain.errors import invalid
-from domain.faults import FaultKind, fault_of_late
+from domain.faults import Ground, ground_of_late
 from domain.matters import matter_label
 from domain.recommendations import POLICY_RECIPIENT_KINDS, RecommendationKind
 from domain.units import Directory, UnitRecord
@@ -93,6 +96,7 @@ class Area:
     thresholds: Thresholds
     today: date
     directory: Directory
+    rules: Rules = DEFAULT_RULES
 
     def range(self) -> list[str]:
         return list(code_range(self.prefix))
@@ -127,7 +131,7 @@ def candidate(
     grounds: str,
     events: Sequence[str],
     cases: Sequence[str],
-    faults: dict[FaultKind, int],
+    faults: dict[Ground, int],
     facts: dict[str, Any],
 ) -> Candidate:
     return {
@@ -144,8 +148,19 @@ def candidate(
         "cited_event_ids": list(dict.fromkeys(events)),
         "cited_case_ids": list(dict.fromkeys(cases)),
         "fault_kinds": [
-            {"fault": f.value, "label": f.label, "count": n} for f, n in sorted(faults.items())
+            {
+                "fault": g.kind.value,
+                "label": g.kind.label,
+                "ground": g.key,
+                "article": g.article,
+                "paragraph": g.paragraph,
+                "citation": g.citation,
+                "fact": g.fact,
+                "count": n,
+            }
+            for g, n in sorted(faults.items(), key=lambda i: (i[0].kind, i[0].paragraph or 0))
         ],
+        "named_officials": [],
         "serious_consequences_required": kind is RecommendationKind.ACCOUNTABILITY,
         "facts": facts,
     }
@@ -175,7 +190,7 @@ def improve_work(cur: Cursor, area: Area) -> list[Candidate]:
         units[unit.unit_id] = unit
         entry = found[unit.unit_id]
         entry["steps"][row["step"]] += 1
-        entry["faults"][fault_of_late(row["step"])] += 1
+        entry["faults"][ground_of_late(row["step"])] += 1
         entry["events"] += cited_event(row["case_id"], row["origin_version"])
         entry["events"] += cited_event(row["case_id"], row["done_version"])
         entry["cases"].append(row["case_id"])

@@ -131,7 +131,7 @@ def _faults(
     directory: Directory,
     rules: Rules,
 ) -> tuple[dict[str, int], list[dict[str, Any]]]:
-    conditions = _conditions(scope, f, area, today, rules.urge_grace_days)
+    conditions = fault_conditions(scope, f, area, today, rules.urge_grace_days)
     union, params = fault_union(cur.dialect, conditions)
     counts = dict.fromkeys((k.value for k in FaultKind), 0)
     cur.execute(f"SELECT fault, count(*) AS n FROM ({union}) u GROUP BY fault", params)
@@ -149,7 +149,7 @@ def _faults(
     return counts, items
 
 
-def _conditions(
+def fault_conditions(
     scope: Scope, f: FaultFilter, area: str | None, today: date, urge_grace: int
 ) -> dict[str, Any]:
     """The filters as ``projections.trail_sql`` takes them (days as ISO text)."""

@@ -199,7 +199,7 @@ def _mark_branch(c: dict[str, Any]) -> tuple[str, list[Any]]:
 
 
 def fault_union(dialect: Dialect, conditions: dict[str, Any]) -> tuple[str, list[Any]]:
-    """The faults matching ``conditions`` (see ``trail_query._conditions``) as one select."""
+    """The faults matching ``conditions`` (see ``trail_query.fault_conditions``) as one select."""
     branches = [
         b
         for b in (

@@ -116,9 +116,26 @@ class RecommendationView(BaseModel):
 
 
 class FaultCount(BaseModel):
+    """How many faults of one ground the finding rests on, with the article and item."""
+
     fault: str = Field(examples=["art45"])
     label: str = Field(examples=["第四十五条 办理失职"])
+    ground: str = Field(examples=["overturned_answer"])
+    article: str = Field(examples=["第四十五条"])
+    paragraph: int | None = Field(description="the item (项); none for Art.43", examples=[2])
+    citation: str = Field(examples=["第四十五条第（二）项"])
+    fact: str = Field(examples=["信访处理意见未予支持的投诉请求，经复查予以支持"])
     count: int
+
+
+class NamedOfficial(BaseModel):
+    """A person the recommendation names (工作人员, Art.40), with the unit they act for."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    official_id: str = Field(min_length=1, max_length=100, examples=["330106001-gov/li"])
+    name: str = Field(min_length=1, max_length=100, examples=["李科长"])
+    unit_id: str = Field(min_length=1, max_length=100, examples=["330106001-gov"])
 
 
 class CandidateView(BaseModel):
@@ -135,6 +152,9 @@ class CandidateView(BaseModel):
     cited_event_ids: list[str]
     cited_case_ids: list[str]
     fault_kinds: list[FaultCount]
+    named_officials: list[NamedOfficial] = Field(
+        description="accountability: the officials the trail names (who acted, or did not)"
+    )
     serious_consequences_required: bool
     facts: dict[str, Any]
 

@@ -86,6 +86,7 @@ def list_candidates(
         settings.recommendation_thresholds(),
         today(request),
         request.app.state.service.directory,
+        request.app.state.service.rules,
     )
 
 
