@@ -10,7 +10,8 @@ is recognised (``domain.recommendations.recommendation_key_id``) and the candida
   (Art.23), refused or not, and never counts. To the unit itself.
 - 完善政策建议 (improve policy): at least ``policy_cases`` new matters (repeats and accusations
   left out) of one kind registered in the period across at least ``policy_areas`` areas one tier
-  below the area. To the area's own Party committee and government.
+  below the area. To the Party committee and government of the issuing bureau's own tier
+  (Art.40: 本级党委和政府; the caller's bureau, else the area's own seat).
 - 追究责任建议 (accountability): a unit urged at least ``urges`` times on one case and still
   late, a unit whose opinion a review or recheck overturned (Art.45(2)), or a bureau that did
   not urge a late unit (Art.43) (``projections.accountability_candidates``). To the body with
@@ -228,11 +229,12 @@ def improve_policy(cur: Cursor, area: Area) -> list[Candidate]:
     if index + 1 >= len(PREFIX_LENGTHS):
         return []  # a village has no areas below it
     child = PREFIX_LENGTHS[index + 1]
+    seat = _issuing_tier(area)
     recipients = sorted(
         (
             u
             for u in area.directory
-            if u.active and u.kind in POLICY_RECIPIENT_KINDS and u.jurisdiction == area.prefix
+            if u.active and u.kind in POLICY_RECIPIENT_KINDS and u.division_code == seat
         ),
         key=lambda u: (POLICY_RECIPIENT_KINDS.index(u.kind), u.unit_id),
     )
@@ -296,6 +298,16 @@ def improve_policy(cur: Cursor, area: Area) -> list[Candidate]:
         found["also_to_unit_ids"] = [u.unit_id for u in also]
         out.append(found)
     return out
+
+
+def _issuing_tier(area: Area) -> str:
+    """The division code of the bureau that would issue: the caller's, if the caller acts for
+    a petition bureau; else the seat of the area looked at (an administrator's reading)."""
+    for unit_id in area.scope.unit_ids:
+        unit = area.directory.find(unit_id)
+        if unit is not None and unit.is_bureau:
+            return unit.division_code
+    return area.prefix.ljust(12, "0")
 
 
 def chunks(items: Sequence[str], size: int = 500) -> list[list[str]]:

@@ -380,6 +380,9 @@ def test_scenario_14_forty_matters_of_one_kind_across_six_townships(
     assert (
         "“征地补偿”类" in candidate["grounds"] and candidate["facts"]["matter_label"] == "征地补偿"
     )
+    # Art.40(2): the city bureau, finding the same, recommends to its own tier, the city.
+    [city] = of_kind(found(world, db, runner, viewer=official(CITY_BUREAU)), "improve_policy")
+    assert (city["to_unit_id"], city["also_to_unit_ids"]) == (CITY_GOV, [])
     # A township's own area has no townships below it; the next quarter has none of them.
     assert of_kind(found(world, db, runner, prefix="330106001"), "improve_policy") == []
     q2 = Period(date(2026, 4, 1), date(2026, 6, 30))
