@@ -143,8 +143,10 @@ def _responsible(d: dict[str, Any], events: CaseEvents) -> tuple[Any, Any, str |
     return last["official_id"], last["official_name"], last["event_id"]
 
 
-def _opened_by(d: dict[str, Any], events: CaseEvents) -> str | None:
-    row = events.by_version.get(int(d["origin_version"]))
+def _opened_by(version: int, events: CaseEvents) -> str | None:
+    """The type of the event that opened a duty (a transfer owed again after a return has a
+    fact of its own)."""
+    row = events.by_version.get(int(version))
     return row["event_type"] if row else None
 
 
@@ -164,7 +166,7 @@ def duty_item(
     status, days_left, days_late = _standing(d, today)
     late = status in ("missed", "overdue")
     official_id, official_name, _ = _responsible(d, events) if late else (None, None, None)
-    ground = ground_of_late(d["step"], _opened_by(d, events)) if late else None
+    ground = ground_of_late(d["step"], _opened_by(d["origin_version"], events)) if late else None
     return {
         "step": d["step"],
         "step_label": STEP_LABELS.get(d["step"], d["step"]),
@@ -276,7 +278,7 @@ def fault_item(
         status, status_label = "not_urged", STATUS_LABELS["not_urged"]
         cited = [events.event_id(row["version"]), events.event_id(row["done_version"]), named_by]
     else:
-        ground = ground_of_late(row["step"], _opened_by({"origin_version": row["version"]}, events))
+        ground = ground_of_late(row["step"], _opened_by(row["version"], events))
         late_unit = None
         duty = dict(
             row, done_official_id=row["official_id"], done_official_name=row["official_name"]
