@@ -1,4 +1,4 @@
-"""The faults of Chapter 5 (Art.42-46): which article and item each names, and the fact that makes it.
+"""The faults of Chapter 5 (Art.42-46): the article and item each names, and the fact behind it.
 
 The accountability trail, the assessment figures and the 三项建议 candidates all name faults
 the same way; this is the one place that says which article, item and fact a missed deadline
@@ -52,17 +52,26 @@ LABELS = {
 
 # The words of the items the trail cites (2022 text). Art.43 is one sentence without items.
 ITEMS: dict[tuple[FaultKind, int | None], str] = {
-    (FaultKind.BUREAU, None): "对收到的信访事项应当登记、转送、交办而未按照规定登记、转送、交办，"
-    "或者应当履行督办职责而未履行",
+    (FaultKind.BUREAU, None): (
+        "对收到的信访事项应当登记、转送、交办而未按照规定登记、转送、交办，"
+        "或者应当履行督办职责而未履行"
+    ),
     (FaultKind.ACCEPTANCE, 3): "未在规定期限内书面告知信访人是否受理信访事项",
     (FaultKind.HANDLING, 1): "推诿、敷衍、拖延信访事项办理或者未在规定期限内办结信访事项",
     (FaultKind.HANDLING, 2): "对事实清楚，符合法律、法规、规章或者其他有关规定的投诉请求未予支持",
-    (
-        FaultKind.HANDLING,
-        3,
-    ): "对党委和政府信访部门提出的改进工作、完善政策等建议重视不够、落实不力，"
-    "导致问题长期得不到解决",
+    (FaultKind.HANDLING, 3): (
+        "对党委和政府信访部门提出的改进工作、完善政策等建议重视不够、落实不力，"
+        "导致问题长期得不到解决"
+    ),
     (FaultKind.CONDUCT, 7): "其他违规违纪违法的情形",
+}
+# How many items each article has in the 2022 text (Art.43 none).
+ITEM_COUNTS = {
+    FaultKind.CAUSING: 4,
+    FaultKind.BUREAU: 0,
+    FaultKind.ACCEPTANCE: 3,
+    FaultKind.HANDLING: 4,
+    FaultKind.CONDUCT: 7,
 }
 
 _NUMERALS = "〇一二三四五六七"

@@ -131,9 +131,8 @@ def _urge_branch(dialect: Dialect, c: dict[str, Any]) -> tuple[str, list[Any]] |
     parts, params = _common("d", c, unit=False)
     parts.append(f"d.step IN ({_URGED})")
     # Late more than ``grace`` days on ``today``: undone, or done after the grace ran out.
-    parts.append(
-        f"d.due_on < %s AND (d.done_on IS NULL OR d.done_on > {day_after('d.due_on', dialect, grace)})"
-    )
+    grace_over = day_after("d.due_on", dialect, grace)
+    parts.append(f"d.due_on < %s AND (d.done_on IS NULL OR d.done_on > {grace_over})")
     params.append(c["urge_late_before"])
     parts.append(
         "NOT EXISTS (SELECT 1 FROM v_trail_events g WHERE g.case_id = d.case_id "
