@@ -51,6 +51,10 @@ class Rules:
     path5_days: int = 60
     # Art.40 sets no deadline for answering a recommendation; the 2005 rules had 30 days.
     recommendation_answer_days: int = 30
+    # Art.40, 43: a bureau must urge a unit whose duty is late; the regulation sets no number
+    # of days. Practice: a handling unit's duty late this many days with no urge of that unit
+    # is the bureau's fault (应当督办而未督办).
+    urge_grace_days: int = 15
 
 
 DEFAULT_RULES = Rules()

@@ -130,8 +130,10 @@ def deadlines_of(case: Any, rules: Rules) -> list[Deadline]:
             )
         )
     elif _notice_owed(case):
-        # Art.23: a unit petitioned directly tells the petitioner within 15 days.
-        done = _first_day(case.informed_at, case.accepted_at, case.declined_at)
+        # Art.23: a unit petitioned directly tells the petitioner within 15 days; 不再受理 of
+        # rechecked facts (Art.36) answers the registration at once.
+        not_reaccepted_at = case.concluded_at if case.not_reaccepted else None
+        done = _first_day(case.informed_at, case.accepted_at, case.declined_at, not_reaccepted_at)
         out.append(
             Deadline(
                 "inform",

@@ -176,6 +176,12 @@ MESSAGES: dict[str, str] = {
     "RECOMMENDATION_TO_ACCUSED_UNIT": "建议引用了检举控告事项，不得向被检举控告的单位提出（第三十条）",
     "RECOMMENDATION_KEY_CONFLICT": "同一候选建议已以不同的类型或接收单位提出",
     "CITED_EVENT_UNKNOWN": "引用的事件不属于所引用的信访事项",
+    "POLICY_RECIPIENT_NOT_OWN_TIER": "完善政策建议只能向本级党委和政府提出（第四十条）",
+    "NOT_MANAGING_AUTHORITY": "追究责任建议应当向对该单位有管理权限的机关、单位（或相应的纪检监察机关）"
+    "提出（第四十条）",
+    "NAMED_OFFICIAL_INVALID": "建议所列工作人员应当写明人员编号、姓名和所在单位",
+    "NAMED_OFFICIAL_NOT_OF_UNIT": "建议所列工作人员应当是所涉单位的工作人员",
+    "NAMED_OFFICIALS_NOT_FOR_POLICY": "完善政策建议不列明工作人员",
 }
 
 

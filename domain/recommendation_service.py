@@ -68,9 +68,11 @@ class RecommendationService:
         candidate_key: str | None = None,
         concerned_unit_id: str | None = None,
         occurred_at: datetime | None = None,
+        named_officials: Sequence[dict[str, str]] = (),
     ) -> Issued:
         """A bureau issues a recommendation about a unit in its jurisdiction, citing cases it
-        may see and events of those cases (Art.14, 40)."""
+        may see and events of those cases, and naming officials of that unit if it will
+        (Art.14, 40)."""
         if not actor.has_any(*ISSUE_ROLES):
             raise forbidden("ROLE_REQUIRED", action="recommend", needs=list(ISSUE_ROLES))
         directory = self.service.directory
@@ -103,6 +105,7 @@ class RecommendationService:
             candidate_key=candidate_key,
             concerned_unit_id=concerned_unit_id,
             accused_unit_ids=[c.accused_unit_id for c in cases if c.accused_unit_id],
+            named_officials=named_officials,
         )
         try:
             recordings = self.service.save(recommendation)

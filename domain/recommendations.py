@@ -7,10 +7,14 @@ stated by the bureau when it issues one and kept in the ``Issued`` event: they a
 the bureau, not a change to the case.
 
 Who receives which recommendation is a rule of Art.40 and is checked here, once: an improve-work
-recommendation goes to the unit concerned, an improve-policy one to a Party committee or
-government, an accountability one to the body with management authority over the unit
-concerned (its superior in the directory). A recommendation that cites an accusation never goes
-to the accused unit or a unit under it, and is hidden from them like the accusation (Art.30).
+recommendation goes to the unit concerned; an improve-policy one to the Party committee or the
+government of the issuing bureau's own tier (本级党委和政府: same division code), nothing else;
+an accountability one to the body with management authority over the unit concerned (管理权限,
+``Directory.management_authority_of``) or the discipline inspection body for it
+(``Directory.discipline_inspection_for``). A recommendation about a unit may name persons
+(工作人员, Art.40): officials of that unit, by id, name and unit. A recommendation that cites an
+accusation never goes to the accused unit or a unit under it, and is hidden from them like the
+accusation (Art.30).
 """
 
 from __future__ import annotations
@@ -62,6 +66,11 @@ RECOMMENDATION_CODES = frozenset(
         "RECOMMENDATION_TO_ACCUSED_UNIT",
         "RECOMMENDATION_KEY_CONFLICT",
         "CITED_EVENT_UNKNOWN",
+        "POLICY_RECIPIENT_NOT_OWN_TIER",
+        "NOT_MANAGING_AUTHORITY",
+        "NAMED_OFFICIAL_INVALID",
+        "NAMED_OFFICIAL_NOT_OF_UNIT",
+        "NAMED_OFFICIALS_NOT_FOR_POLICY",
     }
 )
 
@@ -77,6 +86,9 @@ class Recommendation(Aggregate):
     """One recommendation: issued once, answered at most once."""
 
     class Issued(Aggregate.Created):
+        # v2 adds ``named_officials``; events stored before it named nobody.
+        class_version = 2
+
         kind: str
         to_unit_id: str
         grounds: str
@@ -90,6 +102,11 @@ class Recommendation(Aggregate):
         actor: dict[str, str]
         occurred_at: datetime
         answer_due_on: date
+        named_officials: list[dict[str, str]]
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["named_officials"] = []
 
     class Answered(Aggregate.Event):
         adopted: bool
@@ -120,6 +137,7 @@ class Recommendation(Aggregate):
         actor: dict[str, str],
         occurred_at: datetime,
         answer_due_on: date,
+        named_officials: list[dict[str, str]],
     ) -> None:
         self.kind = kind
         self.to_unit_id = to_unit_id
@@ -134,6 +152,7 @@ class Recommendation(Aggregate):
         self.issued_by = dict(actor)
         self.issued_at = occurred_at
         self.answer_due_on = answer_due_on
+        self.named_officials = [dict(o) for o in named_officials]
         self.answer: dict[str, Any] | None = None
 
     @classmethod
@@ -150,6 +169,7 @@ class Recommendation(Aggregate):
         candidate_key: str | None = None,
         concerned_unit_id: str | None = None,
         accused_unit_ids: Sequence[str] = (),
+        named_officials: Sequence[dict[str, str]] = (),
     ) -> Recommendation:
         """Art.40: a bureau issues a recommendation; the answer is due after the configured
         number of days (Art.40 sets none; the 2005 rules had 30).
@@ -157,7 +177,9 @@ class Recommendation(Aggregate):
         ``concerned_unit_id`` is the unit whose work is at issue (for an improve-work
         recommendation, the recipient itself); ``accused_unit_ids`` the units accused in the
         cited cases, from whom the recommendation is hidden. With a ``candidate_key`` the id is
-        derived from it, so the same finding is issued once (``recommendation_key_id``)."""
+        derived from it, so the same finding is issued once (``recommendation_key_id``).
+        ``named_officials`` are the persons it names (official id, name, unit), officials of
+        the unit concerned (Art.40: 机关、单位及其工作人员)."""
         try:
             value = RecommendationKind(kind)
         except ValueError:
@@ -178,7 +200,8 @@ class Recommendation(Aggregate):
         recipient = act.directory.get(to_unit_id)
         if not recipient.active:
             raise invalid("UNIT_INACTIVE", unit_id=to_unit_id)
-        concerned = concerned_unit(act.directory, value, recipient, concerned_unit_id)
+        concerned = concerned_unit(act.directory, value, recipient, concerned_unit_id, issuer)
+        named = _named_officials(act.directory, concerned, named_officials)
         accused = sorted({a for a in accused_unit_ids if a})
         if any(act.directory.is_under(recipient.unit_id, a) for a in accused):
             # Art.30: the accuser's materials and related circumstances never reach the accused.
@@ -205,6 +228,7 @@ class Recommendation(Aggregate):
             actor=act.actor.as_record(),
             occurred_at=act.occurred_at,
             answer_due_on=due,
+            named_officials=named,
         )
 
     def answer_in_writing(self, act: Act, *, adopted: bool, text: str) -> None:
@@ -255,6 +279,7 @@ class Recommendation(Aggregate):
             "cited_case_ids": list(self.cited_case_ids),
             "candidate_key": self.candidate_key,
             "concerned_unit_id": self.concerned_unit_id,
+            "named_officials": [dict(o) for o in self.named_officials],
             "issued_by": dict(self.issued_by),
             "issued_at": self.issued_at.isoformat(),
             "answer_due_on": self.answer_due_on.isoformat(),
@@ -269,6 +294,7 @@ def concerned_unit(
     kind: RecommendationKind,
     recipient: UnitRecord,
     concerned_unit_id: str | None,
+    issuer: UnitRecord,
 ) -> UnitRecord | None:
     """The unit whose work is at issue, once the recipient is checked against Art.40."""
     if kind is RecommendationKind.IMPROVE_POLICY:
@@ -277,6 +303,13 @@ def concerned_unit(
                 "RECOMMENDATION_WRONG_RECIPIENT",
                 message("RECOMMENDATION_WRONG_RECIPIENT"),
                 expected_kinds=[k.value for k in POLICY_RECIPIENT_KINDS],
+            )
+        if recipient.division_code != issuer.division_code:
+            # Art.40(2): 向本级党委和政府报告，并提出完善政策的建议.
+            raise refuse(
+                "POLICY_RECIPIENT_NOT_OWN_TIER",
+                message("POLICY_RECIPIENT_NOT_OWN_TIER"),
+                division_code=issuer.division_code,
             )
         return None
     if kind is RecommendationKind.IMPROVE_WORK:
@@ -291,16 +324,53 @@ def concerned_unit(
     if not concerned_unit_id:
         raise invalid("CONCERNED_UNIT_REQUIRED", message("CONCERNED_UNIT_REQUIRED"))
     concerned = directory.current(concerned_unit_id)
-    managing = directory.superior_of(concerned.unit_id)
-    if managing is None:
+    # Art.40(3): 向有管理权限的机关、单位提出追究责任的建议 — the body managing the unit, or the
+    # discipline inspection body that acts for that authority.
+    bodies = [
+        b.unit_id
+        for b in (
+            directory.management_authority_of(concerned.unit_id),
+            directory.discipline_inspection_for(concerned.unit_id),
+        )
+        if b is not None
+    ]
+    if not bodies:
         raise refuse("NO_MANAGING_BODY", message("NO_MANAGING_BODY"), unit_id=concerned.unit_id)
-    if managing.unit_id != recipient.unit_id:
+    if recipient.unit_id not in bodies:
         raise refuse(
-            "RECOMMENDATION_WRONG_RECIPIENT",
-            message("RECOMMENDATION_WRONG_RECIPIENT"),
-            expected=managing.unit_id,
+            "NOT_MANAGING_AUTHORITY",
+            message("NOT_MANAGING_AUTHORITY"),
+            expected=bodies,
         )
     return concerned
+
+
+def _named_officials(
+    directory: Directory, concerned: UnitRecord | None, officials: Sequence[dict[str, str]]
+) -> list[dict[str, str]]:
+    """The persons a recommendation names: officials of the unit concerned (Art.40)."""
+    if officials and concerned is None:
+        raise refuse("NAMED_OFFICIALS_NOT_FOR_POLICY", message("NAMED_OFFICIALS_NOT_FOR_POLICY"))
+    named: dict[str, dict[str, str]] = {}
+    for official in officials:
+        official_id = str(official.get("official_id") or "").strip()
+        name = str(official.get("name") or "").strip()
+        unit_id = str(official.get("unit_id") or "").strip()
+        if not (official_id and name and unit_id):
+            raise invalid("NAMED_OFFICIAL_INVALID", message("NAMED_OFFICIAL_INVALID"))
+        assert concerned is not None
+        if directory.current(unit_id).unit_id != concerned.unit_id:
+            raise refuse(
+                "NAMED_OFFICIAL_NOT_OF_UNIT",
+                message("NAMED_OFFICIAL_NOT_OF_UNIT"),
+                official_id=official_id,
+                unit_id=unit_id,
+                expected=concerned.unit_id,
+            )
+        named.setdefault(
+            official_id, {"official_id": official_id, "name": name, "unit_id": unit_id}
+        )
+    return list(named.values())
 
 
 def recommendation_key_id(candidate_key: str) -> UUID:

@@ -34,6 +34,7 @@ VARIABLES = (
     "XINFANG_ACCUSATION_DAYS",
     "XINFANG_PATH5_DAYS",
     "XINFANG_RECOMMENDATION_ANSWER_DAYS",
+    "XINFANG_URGE_GRACE_DAYS",
     "XINFANG_RECOMMENDATION_WORK_FAULTS",
     "XINFANG_RECOMMENDATION_POLICY_CASES",
     "XINFANG_RECOMMENDATION_POLICY_AREAS",
@@ -66,6 +67,7 @@ class Settings:
     accusation_days: int = 60
     path5_days: int = 60
     recommendation_answer_days: int = 30
+    urge_grace_days: int = 15
     # 三项建议 candidates (projections.recommendation_rules): how much makes a finding.
     recommendation_work_faults: int = 3
     recommendation_policy_cases: int = 40
@@ -125,6 +127,7 @@ class Settings:
             accusation_days=number("ACCUSATION_DAYS", 60),
             path5_days=number("PATH5_DAYS", 60),
             recommendation_answer_days=number("RECOMMENDATION_ANSWER_DAYS", 30),
+            urge_grace_days=number("URGE_GRACE_DAYS", 15),
             recommendation_work_faults=number("RECOMMENDATION_WORK_FAULTS", 3),
             recommendation_policy_cases=number("RECOMMENDATION_POLICY_CASES", 40),
             recommendation_policy_areas=number("RECOMMENDATION_POLICY_AREAS", 3),
@@ -147,6 +150,7 @@ class Settings:
             accusation_days=self.accusation_days,
             path5_days=self.path5_days,
             recommendation_answer_days=self.recommendation_answer_days,
+            urge_grace_days=self.urge_grace_days,
         )
 
     def recommendation_thresholds(self) -> Thresholds:

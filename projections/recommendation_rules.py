@@ -6,14 +6,17 @@ cases, and a ``candidate_key`` that names the finding, so that the recommendatio
 is recognised (``domain.recommendations.recommendation_key_id``) and the candidate drops out.
 
 - 改进工作建议 (improve work): a unit with at least ``work_faults`` duties that fell due in the
-  period and were missed (done late, or undone and past due today), plus refused objections
-  (Art.44: refusing a matter within its power) in the period. To the unit itself.
+  period and were missed (done late, or undone and past due today). An objection is a right
+  (Art.23), refused or not, and never counts. To the unit itself.
 - 完善政策建议 (improve policy): at least ``policy_cases`` new matters (repeats and accusations
   left out) of one kind registered in the period across at least ``policy_areas`` areas one tier
-  below the area. To the area's own Party committee and government.
+  below the area. To the Party committee and government of the issuing bureau's own tier
+  (Art.40: 本级党委和政府; the caller's bureau, else the area's own seat).
 - 追究责任建议 (accountability): a unit urged at least ``urges`` times on one case and still
-  late, or whose refusal a review overturned (``projections.accountability_candidates``). To the
-  body with management authority over the unit. Issuable once serious consequences are stated.
+  late, a unit whose opinion a review or recheck overturned (Art.45(2)), or a bureau that did
+  not urge a late unit (Art.43) (``projections.accountability_candidates``). To the body with
+  management authority over the unit, naming the officials the trail names. Issuable once
+  serious consequences are stated.
 
 Cases registered as repeats are one matter already counted; a unit's own candidates are not
 shown to it (a bureau does not recommend to itself).
@@ -29,9 +32,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from domain.acts import DEFAULT_RULES, Rules
 from domain.chain import event_id_text
 from domain.errors import invalid
-from domain.faults import FaultKind, fault_of_late
+from domain.faults import Ground, ground_of_late
 from domain.matters import matter_label
 from domain.recommendations import POLICY_RECIPIENT_KINDS, RecommendationKind
 from domain.units import Directory, UnitRecord
@@ -93,6 +97,7 @@ class Area:
     thresholds: Thresholds
     today: date
     directory: Directory
+    rules: Rules = DEFAULT_RULES
 
     def range(self) -> list[str]:
         return list(code_range(self.prefix))
@@ -127,7 +132,7 @@ def candidate(
     grounds: str,
     events: Sequence[str],
     cases: Sequence[str],
-    faults: dict[FaultKind, int],
+    faults: dict[Ground, int],
     facts: dict[str, Any],
 ) -> Candidate:
     return {
@@ -144,8 +149,19 @@ def candidate(
         "cited_event_ids": list(dict.fromkeys(events)),
         "cited_case_ids": list(dict.fromkeys(cases)),
         "fault_kinds": [
-            {"fault": f.value, "label": f.label, "count": n} for f, n in sorted(faults.items())
+            {
+                "fault": g.kind.value,
+                "label": g.kind.label,
+                "ground": g.key,
+                "article": g.article,
+                "paragraph": g.paragraph,
+                "citation": g.citation,
+                "fact": g.fact,
+                "count": n,
+            }
+            for g, n in sorted(faults.items(), key=lambda i: (i[0].kind, i[0].paragraph or 0))
         ],
+        "named_officials": [],
         "serious_consequences_required": kind is RecommendationKind.ACCOUNTABILITY,
         "facts": facts,
     }
@@ -153,7 +169,7 @@ def candidate(
 
 # ------------------------------------------------------------------ 改进工作建议
 def improve_work(cur: Cursor, area: Area) -> list[Candidate]:
-    """Units missing duties or refusing matters within their power, repeatedly, in the period."""
+    """Units missing duties repeatedly in the period."""
     p = area.period
     hidden, hidden_params = area.hidden("d.accused_unit_id")
     cur.execute(
@@ -164,14 +180,6 @@ def improve_work(cur: Cursor, area: Area) -> list[Candidate]:
         [*area.within(), area.today.isoformat(), *hidden_params],
     )
     duties = cur.fetchall()
-    hidden, hidden_params = area.hidden("m.accused_unit_id")
-    cur.execute(
-        "SELECT m.unit_id, m.case_id, m.version FROM v_trail_marks m "
-        "WHERE m.division_code BETWEEN %s AND %s AND m.occurred_on BETWEEN %s AND %s "
-        f"AND m.fault = %s AND {hidden} ORDER BY m.occurred_on, m.case_id",
-        [*area.within(), FaultKind.ACCEPTANCE.value, *hidden_params],
-    )
-    refusals = cur.fetchall()
     found: dict[str, dict[str, Any]] = defaultdict(
         lambda: {"steps": defaultdict(int), "faults": defaultdict(int), "events": [], "cases": []}
     )
@@ -183,36 +191,20 @@ def improve_work(cur: Cursor, area: Area) -> list[Candidate]:
         units[unit.unit_id] = unit
         entry = found[unit.unit_id]
         entry["steps"][row["step"]] += 1
-        entry["faults"][fault_of_late(row["step"])] += 1
+        entry["faults"][ground_of_late(row["step"])] += 1
         entry["events"] += cited_event(row["case_id"], row["origin_version"])
         entry["events"] += cited_event(row["case_id"], row["done_version"])
-        entry["cases"].append(row["case_id"])
-    for row in refusals:
-        unit = area.unit_in_area(row["unit_id"])
-        if unit is None:
-            continue
-        units[unit.unit_id] = unit
-        entry = found[unit.unit_id]
-        entry["refusals"] = entry.get("refusals", 0) + 1
-        entry["faults"][FaultKind.ACCEPTANCE] += 1
-        entry["events"] += cited_event(row["case_id"], row["version"])
         entry["cases"].append(row["case_id"])
     out = []
     for unit_id, entry in found.items():
         late = sum(entry["steps"].values())
-        refused = int(entry.get("refusals", 0))
-        if late + refused < area.thresholds.work_faults:
+        if late < area.thresholds.work_faults:
             continue
         unit = units[unit_id]
-        parts = []
-        if late:
-            steps = "、".join(f"{STEP_LABELS.get(s, s)}{n}项" for s, n in entry["steps"].items())
-            parts.append(f"逾期办理或逾期未办{late}项（{steps}）")
-        if refused:
-            parts.append(f"推诿有权处理的事项（异议未获同意）{refused}次")
+        steps = "、".join(f"{STEP_LABELS.get(s, s)}{n}项" for s, n in entry["steps"].items())
         grounds = (
-            f"{unit.name}在{p.label}期间{'，'.join(parts)}。{ART40}，建议改进工作，"
-            "并书面答复是否采纳。"
+            f"{unit.name}在{p.label}期间逾期办理或逾期未办{late}项（{steps}）。{ART40}，"
+            "建议改进工作，并书面答复是否采纳。"
         )
         out.append(
             candidate(
@@ -224,7 +216,7 @@ def improve_work(cur: Cursor, area: Area) -> list[Candidate]:
                 entry["events"],
                 entry["cases"],
                 dict(entry["faults"]),
-                {"missed_duties": late, "refusals": refused, "by_step": dict(entry["steps"])},
+                {"missed_duties": late, "by_step": dict(entry["steps"])},
             )
         )
     return out
@@ -237,11 +229,12 @@ def improve_policy(cur: Cursor, area: Area) -> list[Candidate]:
     if index + 1 >= len(PREFIX_LENGTHS):
         return []  # a village has no areas below it
     child = PREFIX_LENGTHS[index + 1]
+    seat = _issuing_tier(area)
     recipients = sorted(
         (
             u
             for u in area.directory
-            if u.active and u.kind in POLICY_RECIPIENT_KINDS and u.jurisdiction == area.prefix
+            if u.active and u.kind in POLICY_RECIPIENT_KINDS and u.division_code == seat
         ),
         key=lambda u: (POLICY_RECIPIENT_KINDS.index(u.kind), u.unit_id),
     )
@@ -305,6 +298,16 @@ def improve_policy(cur: Cursor, area: Area) -> list[Candidate]:
         found["also_to_unit_ids"] = [u.unit_id for u in also]
         out.append(found)
     return out
+
+
+def _issuing_tier(area: Area) -> str:
+    """The division code of the bureau that would issue: the caller's, if the caller acts for
+    a petition bureau; else the seat of the area looked at (an administrator's reading)."""
+    for unit_id in area.scope.unit_ids:
+        unit = area.directory.find(unit_id)
+        if unit is not None and unit.is_bureau:
+            return unit.division_code
+    return area.prefix.ljust(12, "0")
 
 
 def chunks(items: Sequence[str], size: int = 500) -> list[list[str]]:

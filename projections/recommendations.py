@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
+from domain.acts import DEFAULT_RULES, Rules
 from domain.calendar import china_date
 from domain.recommendations import Recommendation, RecommendationKind
 from domain.units import Directory
@@ -162,14 +163,15 @@ def candidates(
     thresholds: Thresholds,
     today: date,
     directory: Directory,
+    rules: Rules = DEFAULT_RULES,
 ) -> dict[str, Any]:
-    """The candidate recommendations of area ``prefix`` in ``period``, judged on ``today``,
-    without those already issued."""
+    """The candidate recommendations of area ``prefix`` in ``period``, judged on ``today``
+    (and, for urges not made, on ``rules.urge_grace_days``), without those already issued."""
     prefix = check_prefix(prefix)
     scope.check_covers(prefix)
     period.check()
     thresholds.check()
-    area = Area(scope, prefix, period, thresholds, today, directory)
+    area = Area(scope, prefix, period, thresholds, today, directory, rules)
     with db.reading() as cur:
         found: list[Candidate] = [c for rule in RULES for c in rule(cur, area)]
         taken = _issued_keys(cur, [c["candidate_key"] for c in found])

@@ -12,9 +12,12 @@ One projection (``trail``) keeps four tables, which the trail, the assessment fi
   the event that opened it and the event (and official) that discharged it; a duty the domain
   no longer lists (a transfer period passed down a chain of bureaus) loses its row. Whether an
   undone duty is late depends on the day you look: decided by the queries, never stored.
-- ``v_trail_marks``: faults an event itself shows, whatever the day: an objection the bureau
-  rejected (Art.44: refusing a matter within the unit's power), and a review or recheck that
-  supports what the opinion below refused (Art.42: refusing a supporting opinion).
+- ``v_trail_marks``: faults an event itself shows, whatever the day: a review or recheck that
+  supports what the opinion below did not (Art.45(2), on the unit whose opinion it was), and an
+  official of an accused unit trying to read the accusation (Art.46, ``AccusationReadRefused``).
+  Its ``detail`` column holds the key of the ground in ``domain.faults.MARK_GROUNDS``, which
+  says the article, item and fact. Exercising a right marks nothing: an objection, even one
+  the bureau does not agree with (Art.23), or 不再受理 (Art.36).
 
 The DDL and column orders are in ``projections.trail_tables``; the reading side (a case's
 trail, the search over faults) in ``projections.trail_query``.
@@ -33,6 +36,7 @@ from domain.case_events import CaseEvent
 from domain.chain import event_id_text
 from domain.classification import Outcome
 from domain.deadlines import Deadline
+from domain.faults import MARK_GROUNDS, Ground
 from domain.petition import Petition
 from projections.bounded import forget_oldest
 from projections.case_memory import CaseMemory
@@ -50,11 +54,15 @@ from projections.trail_tables import (
 Row = tuple[Any, ...]
 DutyKey = tuple[str, str, str]  # step, unit, start day
 
-# Art.42: an opinion below refused what the review or recheck then supported.
+# Art.45(2): an opinion below did not support what the review or recheck then supported.
 REFUSING = frozenset({Outcome.NOT_SUPPORTED.value, Outcome.EXPLAINED.value})
 
 # The event that marks a fault → the earlier act whose doer the mark names (the trail cites it).
-MARKED_ACT = {"ObjectionDecided": "Objected", "Reviewed": "Answered", "Rechecked": "Reviewed"}
+MARKED_ACT = {"Reviewed": "Answered", "Rechecked": "Reviewed"}
+
+# Reads of an accusation, allowed or refused (domain.md §7, Art.46): never a unit's act on the
+# case, so never what names the official of a late duty; the trail lists them as its reads.
+READS = ("AccusationViewed", "AccusationReadRefused")
 
 
 def _day(value: Any) -> str | None:
@@ -179,50 +187,50 @@ class TrailProjection:
             )
         )
         self._cases[case_id] = case  # its row is made once, at the flush
-        self._marks_of(cur, event, case, kind)
+        self._marks_of(cur, event, case)
         if kind in MARKED_ACT.values():
             self._doers[(case_id, kind)] = (actor.get("official_id", ""), actor.get("name", ""))
         self._duties_of(cur, event, case, key)
 
-    def _marks_of(self, cur: Cursor, event: Any, case: Petition, kind: str) -> None:
-        case_id = event.originator_id
-        base = (str(case_id), event.originator_version)
-        tail = (_day(event.occurred_at), case.division_code, case.accused_unit_id or "")
-        if isinstance(event, ev.ObjectionDecided) and not event.agreed:
-            unit = (case.objection or {}).get("unit_id", "")
-            official = self._doer(cur, case_id, "Objected")
-            self._marks.append(
-                (
-                    *base,
-                    "art44",
-                    unit,
-                    *official,
-                    tail[0],
-                    "异议未获同意：推诿有权处理的事项",
-                    *tail[1:],
-                )
-            )
+    def _marks_of(self, cur: Cursor, event: Any, case: Petition) -> None:
+        found = self._mark_of(cur, event, case)
+        if found is None:
             return
-        supported = getattr(event, "outcome", None) == Outcome.SUPPORTED.value
-        below: tuple[str | None, str | None, str, str] | None = None
-        if isinstance(event, ev.Reviewed) and supported:
-            below = (
-                case.answer_outcome,
-                case.answered_by,
-                "Answered",
-                "复查支持了原处理意见未支持的请求",
+        ground, unit, official = found
+        self._marks.append(
+            (
+                str(event.originator_id),
+                event.originator_version,
+                ground.kind.value,
+                unit,
+                *official,
+                _day(event.occurred_at),
+                ground.key,
+                case.division_code,
+                case.accused_unit_id or "",
             )
-        elif isinstance(event, ev.Rechecked) and supported:
-            below = (
-                case.review_outcome,
-                case.reviewing_unit_id,
-                "Reviewed",
-                "复核支持了复查意见未支持的请求",
-            )
-        if below is None or below[0] not in REFUSING or not below[1]:
-            return
-        official = self._doer(cur, case_id, below[2])
-        self._marks.append((*base, "art42", below[1], *official, tail[0], below[3], *tail[1:]))
+        )
+
+    def _mark_of(
+        self, cur: Cursor, event: Any, case: Petition
+    ) -> tuple[Ground, str, tuple[str | None, str | None]] | None:
+        """The fault ``event`` shows by itself: its ground, the unit and the official named."""
+        if isinstance(event, ev.AccusationReadRefused):
+            actor = event.actor
+            official = (actor.get("official_id", ""), actor.get("name", ""))
+            return MARK_GROUNDS["accusation_read_attempt"], actor.get("unit_id", ""), official
+        if getattr(event, "outcome", None) != Outcome.SUPPORTED.value:
+            return None
+        if isinstance(event, ev.Reviewed):
+            below = (case.answer_outcome, case.answered_by, "Answered", "overturned_answer")
+        elif isinstance(event, ev.Rechecked):
+            below = (case.review_outcome, case.reviewing_unit_id, "Reviewed", "overturned_review")
+        else:
+            return None
+        outcome, unit, act, key = below
+        if outcome not in REFUSING or not unit:
+            return None
+        return MARK_GROUNDS[key], unit, self._doer(cur, event.originator_id, act)
 
     def _doer(self, cur: Cursor, case_id: UUID, kind: str) -> tuple[str | None, str | None]:
         found = self._doers.get((case_id, kind))

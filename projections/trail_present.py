@@ -2,7 +2,8 @@
 duty, mark and fault as a plain dict with the events that justify it.
 
 Where a duty stands is ``domain.deadlines``' word (``Deadline.status_on``); which fault a late
-duty shows is ``domain.faults``'. Nothing here decides a rule; it only names and cites.
+duty, an urge not made or a mark shows, with its article, item and fact, is ``domain.faults``'.
+Nothing here decides a rule; it only names and cites.
 """
 
 from __future__ import annotations
@@ -13,13 +14,11 @@ from typing import Any
 
 from domain.calendar import CHINA
 from domain.deadlines import Deadline
-from domain.faults import FaultKind, fault_of_late
+from domain.faults import GROUNDS, NOT_URGED, Ground, ground_of_late
 from domain.units import Directory
 from projections.db import instant
 from projections.ledger_query import CATEGORY_LABELS, STEP_LABELS
-from projections.trail import MARKED_ACT
-
-VIEWED = "AccusationViewed"
+from projections.trail import MARKED_ACT, READS
 
 EVENT_LABELS = {
     "Registered": "登记",
@@ -45,7 +44,8 @@ EVENT_LABELS = {
     "Concluded": "办结",
     "NotReaccepted": "不再受理",
     "RepeatLinked": "关联重复信访",
-    VIEWED: "查阅检举控告材料",
+    "AccusationViewed": "查阅检举控告材料",
+    "AccusationReadRefused": "被检举控告单位人员试图查阅（已拒绝）",
 }
 STATUS_LABELS = {
     "met": "按期办理",
@@ -53,6 +53,7 @@ STATUS_LABELS = {
     "running": "在办理期限内",
     "overdue": "超期未办",
     "marked": "行为本身显示失职",
+    "not_urged": "应当督办而未督办",
 }
 
 
@@ -71,8 +72,9 @@ class CaseEvents:
         return row["event_id"] if row else None
 
     def last_act_of(self, unit_id: str) -> dict[str, Any] | None:
-        """The unit's last act on the case (a read of an accusation is not an act)."""
-        acts = [r for r in self.rows if r["unit_id"] == unit_id and r["event_type"] != VIEWED]
+        """The unit's last act on the case (a read of an accusation, or an attempt to read it,
+        is not an act)."""
+        acts = [r for r in self.rows if r["unit_id"] == unit_id and r["event_type"] not in READS]
         return acts[-1] if acts else None
 
     def last_of_kind(self, kind: str, before: int) -> dict[str, Any] | None:
@@ -141,13 +143,30 @@ def _responsible(d: dict[str, Any], events: CaseEvents) -> tuple[Any, Any, str |
     return last["official_id"], last["official_name"], last["event_id"]
 
 
+def _opened_by(version: int, events: CaseEvents) -> str | None:
+    """The type of the event that opened a duty (a transfer owed again after a return has a
+    fact of its own)."""
+    row = events.by_version.get(int(version))
+    return row["event_type"] if row else None
+
+
+def _ground_fields(ground: Ground | None, prefix: str = "") -> dict[str, Any]:
+    """The fault a ground names: kind, article, item (``paragraph``) and fact; the last four
+    under ``prefix`` (a duty has an article of its own)."""
+    fields = ground.as_dict() if ground is not None else {}
+    named = {"fault": fields.get("fault"), "fault_label": fields.get("fault_label")}
+    for name in ("article", "paragraph", "citation", "fact"):
+        named[prefix + name] = fields.get(name)
+    return named
+
+
 def duty_item(
     d: dict[str, Any], events: CaseEvents, today: date, directory: Directory
 ) -> dict[str, Any]:
     status, days_left, days_late = _standing(d, today)
     late = status in ("missed", "overdue")
     official_id, official_name, _ = _responsible(d, events) if late else (None, None, None)
-    fault = fault_of_late(d["step"]) if late else None
+    ground = ground_of_late(d["step"], _opened_by(d["origin_version"], events)) if late else None
     return {
         "step": d["step"],
         "step_label": STEP_LABELS.get(d["step"], d["step"]),
@@ -161,8 +180,7 @@ def duty_item(
         "status_label": STATUS_LABELS[status],
         "days_left": days_left,
         "days_late": days_late,
-        "fault": fault.value if fault else None,
-        "fault_label": fault.label if fault else None,
+        **_ground_fields(ground, prefix="fault_"),
         "official_id": official_id,
         "official_name": official_name,
         "origin_event_id": events.event_id(d["origin_version"]),
@@ -185,26 +203,30 @@ def _mark_cited(m: dict[str, Any], events: CaseEvents) -> list[str]:
 
 
 def mark_item(m: dict[str, Any], events: CaseEvents, directory: Directory) -> dict[str, Any]:
-    kind = FaultKind(m["fault"])
+    ground = GROUNDS[m["detail"]]
     return {
-        "fault": kind.value,
-        "fault_label": kind.label,
+        **_ground_fields(ground),
+        "ground": ground.key,
         "unit_id": m["unit_id"],
         "unit_name": unit_name(m["unit_id"], directory),
         "official_id": m["official_id"],
         "official_name": m["official_name"],
         "occurred_on": m["occurred_on"],
-        "detail": m["detail"],
+        "detail": ground.fact,
         "event_id": events.event_id(m["version"]),
         "event_ids": _mark_cited(m, events),
     }
 
 
 def fault_item(
-    row: dict[str, Any], events: CaseEvents, today: date, directory: Directory
+    row: dict[str, Any],
+    events: CaseEvents,
+    today: date,
+    directory: Directory,
+    urge_grace: int,
 ) -> dict[str, Any]:
-    """One row of the search over faults (a late duty or a mark), citing its events."""
-    kind = FaultKind(row["fault"])
+    """One row of the search over faults (a late duty, an urge not made, or a mark), naming
+    its article, item and fact, and citing its events."""
     item: dict[str, Any] = {
         "source": row["source"],
         "case_id": row["case_id"],
@@ -212,49 +234,76 @@ def fault_item(
         "division_code": row["division_code"],
         "category": row["category"],
         "category_label": CATEGORY_LABELS.get(row["category"], row["category"]),
-        "fault": kind.value,
-        "fault_label": kind.label,
         "fault_on": row["fault_on"],
         "unit_id": row["unit_id"],
         "unit_name": unit_name(row["unit_id"], directory),
     }
     if row["source"] == "mark":
+        ground = GROUNDS[row["ground"]]
         item.update(
+            _ground_fields(ground),
+            ground=ground.key,
             step=None,
             step_label=None,
             start_on=None,
             due_on=None,
             done_on=None,
             days_late=None,
+            duty_article=None,
+            late_unit_id=None,
+            late_unit_name=None,
             status="marked",
             status_label=STATUS_LABELS["marked"],
-            # The article of the fault itself: "第四十四条 受理失职" → "第四十四条".
-            article=kind.label.split(" ")[0],
             official_id=row["official_id"],
             official_name=row["official_name"],
-            detail=row["detail"],
+            detail=ground.fact,
             event_ids=_mark_cited(row, events),
         )
         return item
     status, _, days_late = _standing(row, today)
-    duty = dict(row, done_official_id=row["official_id"], done_official_name=row["official_name"])
-    official_id, official_name, named_by = _responsible(duty, events)
     step_label = STEP_LABELS.get(row["step"], row["step"])
-    how = "逾期{n}日办理" if status == "missed" else "超期{n}日未办"
-    cited = [events.event_id(row["version"]), named_by]
+    how = ("逾期{n}日办理" if status == "missed" else "超期{n}日未办").format(n=days_late)
+    late = f"{step_label}期限至{row['due_on']}，{how}"
+    if row["source"] == "urge":
+        ground = NOT_URGED
+        late_unit = row["late_unit_id"]
+        last = events.last_act_of(row["unit_id"])
+        official_id, official_name = (
+            (last["official_id"], last["official_name"]) if last else (None, None)
+        )
+        named_by = last["event_id"] if last else None
+        detail = (
+            f"{unit_name(late_unit, directory)}{late}，逾期超过{urge_grace}日，此间未见信访部门督办"
+        )
+        status, status_label = "not_urged", STATUS_LABELS["not_urged"]
+        cited = [events.event_id(row["version"]), events.event_id(row["done_version"]), named_by]
+    else:
+        ground = ground_of_late(row["step"], _opened_by(row["version"], events))
+        late_unit = None
+        duty = dict(
+            row, done_official_id=row["official_id"], done_official_name=row["official_name"]
+        )
+        official_id, official_name, named_by = _responsible(duty, events)
+        detail = late
+        status_label = STATUS_LABELS[status]
+        cited = [events.event_id(row["version"]), named_by]
     item.update(
+        _ground_fields(ground),
+        ground=ground.key,
         step=row["step"],
         step_label=step_label,
         start_on=row["start_on"],
         due_on=row["due_on"],
         done_on=row["done_on"],
         days_late=days_late,
+        duty_article=row["article"],
+        late_unit_id=late_unit,
+        late_unit_name=unit_name(late_unit, directory),
         status=status,
-        status_label=STATUS_LABELS[status],
-        article=row["article"],
+        status_label=status_label,
         official_id=official_id,
         official_name=official_name,
-        detail=f"{step_label}期限至{row['due_on']}，" + how.format(n=days_late),
+        detail=detail,
         event_ids=list(dict.fromkeys(c for c in cited if c)),
     )
     return item

@@ -2,13 +2,16 @@
 
 Reads the tables of the trail projection (``projections.trail``). Whether a duty is late is
 judged on the ``today`` the caller passes, by ``domain.deadlines``, never stored; the fault a
-late duty shows is the one ``domain.faults`` names (Art.43-45), and the faults an event shows
-by itself (Art.42, 44) are the projection's marks. Every fault cites the events behind it
-(ids of ``domain.chain.event_id``), so an inspector can open the history and check.
+late duty shows is the one ``domain.faults`` names (Art.43-45), and so is a bureau's failure to
+urge a handling unit late for more than ``Rules.urge_grace_days`` (Art.43), judged on ``today``
+too; the faults an event shows by itself (Art.45(2), 46) are the projection's marks. Every
+fault names its article, item and fact, and cites the events behind it (ids of
+``domain.chain.event_id``), so an inspector can open the history and check.
 
 Only inspectors (and administrators) read the trail, only inside their jurisdiction; an
 accusation is hidden from the accused unit and every unit under it (Art.30, 46), as if it did
-not exist. Who read an accusation (``AccusationViewed``, domain.md §7) is part of its trail.
+not exist. Who read an accusation, or tried to from the accused unit (``AccusationViewed``,
+``AccusationReadRefused``, domain.md §7), is part of its trail.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from domain.acts import Actor
+from domain.acts import DEFAULT_RULES, Actor, Rules
 from domain.errors import forbidden, invalid, not_found
 from domain.faults import FaultKind
 from domain.units import Directory
@@ -30,8 +33,8 @@ from projections.ledger_query import (
     check_prefix,
     code_range,
 )
+from projections.trail import READS
 from projections.trail_present import (
-    VIEWED,
     CaseEvents,
     duty_item,
     fault_item,
@@ -96,14 +99,19 @@ def _area(scope: Scope, division: str | None) -> str | None:
 
 
 def fault_page(
-    db: ViewDatabase, scope: Scope, f: FaultFilter, today: date, directory: Directory
+    db: ViewDatabase,
+    scope: Scope,
+    f: FaultFilter,
+    today: date,
+    directory: Directory,
+    rules: Rules = DEFAULT_RULES,
 ) -> dict[str, Any]:
     """One page of the faults matching ``f`` as they stand on ``today``, the total, and how
     many of each kind (art42 … art46)."""
     f.check()
     area = _area(scope, f.division)
     with db.reading() as cur:
-        counts, items = _faults(cur, scope, f, area, today, directory)
+        counts, items = _faults(cur, scope, f, area, today, directory, rules)
     return {
         "total": sum(counts.values()),
         "limit": f.limit,
@@ -121,8 +129,10 @@ def _faults(
     area: str | None,
     today: date,
     directory: Directory,
+    rules: Rules,
 ) -> tuple[dict[str, int], list[dict[str, Any]]]:
-    union, params = fault_union(cur.dialect, _conditions(scope, f, area, today))
+    conditions = fault_conditions(scope, f, area, today, rules.urge_grace_days)
+    union, params = fault_union(cur.dialect, conditions)
     counts = dict.fromkeys((k.value for k in FaultKind), 0)
     cur.execute(f"SELECT fault, count(*) AS n FROM ({union}) u GROUP BY fault", params)
     for row in cur.fetchall():
@@ -134,12 +144,17 @@ def _faults(
     )
     rows = cur.fetchall()
     events = _events_of(cur, sorted({r["case_id"] for r in rows}))
-    items = [fault_item(r, events[r["case_id"]], today, directory) for r in rows]
+    grace = rules.urge_grace_days
+    items = [fault_item(r, events[r["case_id"]], today, directory, grace) for r in rows]
     return counts, items
 
 
-def _conditions(scope: Scope, f: FaultFilter, area: str | None, today: date) -> dict[str, Any]:
+def fault_conditions(
+    scope: Scope, f: FaultFilter, area: str | None, today: date, urge_grace: int
+) -> dict[str, Any]:
     """The filters as ``projections.trail_sql`` takes them (days as ISO text)."""
+    # An urge not made falls in the period by the day after the grace ran out.
+    urged = timedelta(days=urge_grace + 1)
     return {
         "hidden": scope.hidden_accused,
         "area": code_range(area) if area is not None else None,
@@ -153,6 +168,10 @@ def _conditions(scope: Scope, f: FaultFilter, area: str | None, today: date) -> 
         "marked_from": f.period_from.isoformat() if f.period_from else None,
         "marked_to": f.period_to.isoformat() if f.period_to else None,
         "case_id": f.case_id,
+        "urge_grace": urge_grace,
+        "urge_late_before": (today - timedelta(days=urge_grace)).isoformat(),
+        "urge_due_from": (f.period_from - urged).isoformat() if f.period_from else None,
+        "urge_due_to": (f.period_to - urged).isoformat() if f.period_to else None,
     }
 
 
@@ -172,7 +191,12 @@ def _events_of(cur: Cursor, case_ids: list[str]) -> dict[str, CaseEvents]:
 
 
 def case_trail(
-    db: ViewDatabase, scope: Scope, case_id: str, today: date, directory: Directory
+    db: ViewDatabase,
+    scope: Scope,
+    case_id: str,
+    today: date,
+    directory: Directory,
+    rules: Rules = DEFAULT_RULES,
 ) -> dict[str, Any]:
     """One case's trail on ``today``: the timeline, every duty and where it stands, the faults
     with the unit and official responsible, the marks, and who read it if an accusation."""
@@ -195,15 +219,17 @@ def case_trail(
         )
         marks = cur.fetchall()
         everything = FaultFilter(case_id=case_id, limit=MAX_PAGE)
-        _, faults = _faults(cur, scope, everything, None, today, directory)
+        _, faults = _faults(cur, scope, everything, None, today, directory, rules)
     return {
         "case": _case_header(case, directory),
         "today": today.isoformat(),
-        "timeline": [timeline_item(e, directory) for e in events.rows if e["event_type"] != VIEWED],
+        "timeline": [
+            timeline_item(e, directory) for e in events.rows if e["event_type"] not in READS
+        ],
         "duties": [duty_item(d, events, today, directory) for d in duties],
         "marks": [mark_item(m, events, directory) for m in marks],
         "faults": faults,
-        "reads": [timeline_item(e, directory) for e in events.rows if e["event_type"] == VIEWED],
+        "reads": [timeline_item(e, directory) for e in events.rows if e["event_type"] in READS],
     }
 
 

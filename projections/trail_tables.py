@@ -1,7 +1,9 @@
 """The trail's four tables: their DDL and column orders (see ``projections.trail``).
 
 Kept apart from the projection so the queries (``projections.trail_query``) and the
-projection share one account of the columns, and each file stays one job.
+projection share one account of the columns, and each file stays one job. A mark's ``fault`` is
+its kind (art42 … art46) and its ``detail`` the key of its ground in
+``domain.faults.MARK_GROUNDS`` (the article, item and fact are read from there).
 """
 
 from __future__ import annotations

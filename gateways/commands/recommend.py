@@ -40,7 +40,14 @@ def run_recommend(settings: Settings, args: argparse.Namespace) -> int:
             period = Period(args.start, args.end)
             thresholds = settings.recommendation_thresholds()
             found = candidates(
-                r.db, r.scope, args.division, period, thresholds, r.today, r.directory
+                r.db,
+                r.scope,
+                args.division,
+                period,
+                thresholds,
+                r.today,
+                r.directory,
+                r.service.rules,
             )
             emit(found, args.json, _candidates_text)
         else:

@@ -226,7 +226,7 @@ def _percent(rate: float | None) -> str:
 def _audit(args: argparse.Namespace, r: Reading, today: date) -> None:
     scope = trail_scope(r.actor, r.directory)
     if args.kind == "trail":
-        trail = case_trail(r.db, scope, str(args.case_id), today, r.directory)
+        trail = case_trail(r.db, scope, str(args.case_id), today, r.directory, r.service.rules)
         if trail["case"]["accusation"]:
             # this read of the accusation is itself recorded (§7)
             r.service.case(args.case_id, r.actor, purpose="trail")
@@ -242,7 +242,7 @@ def _audit(args: argparse.Namespace, r: Reading, today: date) -> None:
         limit=args.limit,
         offset=args.offset,
     )
-    page = fault_page(r.db, scope, filters, today, r.directory)
+    page = fault_page(r.db, scope, filters, today, r.directory, r.service.rules)
     _record_reads(r, page["items"], "faults")
     emit(page, args.json, _faults_text)
 
@@ -286,7 +286,10 @@ def _trail_text(t: dict[str, Any]) -> str:
 
 def _fault_line(f: dict[str, Any]) -> str:
     who = f" 责任人 {f['official_name']}" if f["official_name"] else ""
-    return f"[{f['fault_label']}] {f['fault_on']} {f['detail']} 责任单位 {f['unit_name']}{who}"
+    return (
+        f"[{f['citation']}] {f['fault_on']} {f['fact']}：{f['detail']} "
+        f"责任单位 {f['unit_name']}{who}"
+    )
 
 
 def _faults_text(page: dict[str, Any]) -> str:
@@ -304,10 +307,10 @@ def _faults_text(page: dict[str, Any]) -> str:
     lines = ["\t".join(head)]
     for f in page["items"]:
         cells = [
-            f["fault_label"].split(" ")[0],
+            f["citation"],
             f["fault_on"],
             f["serial_number"],
-            f["step_label"] or f["detail"],
+            f["step_label"] if f["source"] == "duty" else f["fact"],
             f["due_on"] or "",
             f["done_on"] or "",
             str(f["days_late"] or ""),

@@ -21,13 +21,25 @@ KIND = Field(
 )
 
 
+class NamedOfficial(BaseModel):
+    """A person the recommendation names (工作人员, Art.40), with the unit they act for."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    official_id: str = Field(min_length=1, max_length=100, examples=["330106001-gov/li"])
+    name: str = Field(min_length=1, max_length=100, examples=["李科长"])
+    unit_id: str = Field(min_length=1, max_length=100, examples=["330106001-gov"])
+
+
 # ------------------------------------------------------------------ commands
 class IssueRecommendation(BaseModel):
     """提出建议：信访部门向有关单位提出三项建议之一（第十四条、第四十条）。
 
-    接收单位：改进工作建议为有关单位本身；完善政策建议为本级党委、政府；追究责任建议为对
-    该单位有管理权限的机关（名录中的上一级机关，须写明 ``concerned_unit_id``）。追究责任建议
-    须写明造成的严重后果。带 ``candidate_key`` 再次提出同一候选时返回已提出的建议（200）。"""
+    接收单位：改进工作建议为有关单位本身；完善政策建议只能是本信访部门同级（区划代码相同）的
+    党委、政府；追究责任建议为对该单位有管理权限的机关、单位或相应的纪检监察机关（须写明
+    ``concerned_unit_id``）。追究责任建议须写明造成的严重后果。建议可以列明所涉单位的工作人员
+    （``named_officials``，完善政策建议除外）。带 ``candidate_key`` 再次提出同一候选时返回已
+    提出的建议（200）。"""
 
     model_config = ConfigDict(
         extra="forbid",
@@ -43,6 +55,13 @@ class IssueRecommendation(BaseModel):
                     "serious_consequences": "信访人多次赴省进京上访，造成不良社会影响。",
                     "candidate_key": "accountability:81680cbd-e2da-4d5c-baa1-a288cd5fa3ce:"
                     "330106001-gov",
+                    "named_officials": [
+                        {
+                            "official_id": "330106001-gov/li",
+                            "name": "李科长",
+                            "unit_id": "330106001-gov",
+                        }
+                    ],
                     "occurred_at": "2026-04-01T10:00:00+08:00",
                 }
             ]
@@ -60,6 +79,9 @@ class IssueRecommendation(BaseModel):
     candidate_key: str | None = Field(None, max_length=300, description="候选建议的标识")
     concerned_unit_id: str | None = Field(
         None, max_length=100, description="所涉单位（追究责任建议必填）"
+    )
+    named_officials: list[NamedOfficial] = Field(
+        default_factory=list, max_length=100, description="所涉单位的工作人员（第四十条）"
     )
     occurred_at: AwareDatetime | None = OCCURRED_AT
 
@@ -99,6 +121,7 @@ class RecommendationView(BaseModel):
     kind_label: str = Field(examples=["追究责任建议"])
     to_unit_id: str
     concerned_unit_id: str | None
+    named_officials: list[NamedOfficial] = Field(description="persons it names (工作人员)")
     division_code: str = Field(description="the area the recommendation is about")
     grounds: str
     serious_consequences: str | None
@@ -116,8 +139,15 @@ class RecommendationView(BaseModel):
 
 
 class FaultCount(BaseModel):
+    """How many faults of one ground the finding rests on, with the article and item."""
+
     fault: str = Field(examples=["art45"])
     label: str = Field(examples=["第四十五条 办理失职"])
+    ground: str = Field(examples=["overturned_answer"])
+    article: str = Field(examples=["第四十五条"])
+    paragraph: int | None = Field(description="the item (项); none for Art.43", examples=[2])
+    citation: str = Field(examples=["第四十五条第（二）项"])
+    fact: str = Field(examples=["信访处理意见未予支持的投诉请求，经复查予以支持"])
     count: int
 
 
@@ -135,6 +165,9 @@ class CandidateView(BaseModel):
     cited_event_ids: list[str]
     cited_case_ids: list[str]
     fault_kinds: list[FaultCount]
+    named_officials: list[NamedOfficial] = Field(
+        description="accountability: the officials the trail names (who acted, or did not)"
+    )
     serious_consequences_required: bool
     facts: dict[str, Any]
 

@@ -15,7 +15,7 @@ import pytest
 from gateways.wiring import build_view_database
 from tests.api.conftest import Api
 from tests.integration.projection_support import runner
-from tests.integration.trail_support import LI, story
+from tests.integration.trail_support import LI, ZHAO, story
 from tests.scenario_support import CITY_DI, COUNTY_BUREAU, COUNTY_DI, TOWN_1, TOWN_2, official
 
 CASES = "/api/v1/audit/cases"
@@ -49,6 +49,13 @@ def test_the_trail_of_a_late_transfer_names_the_bureau_and_art43(
     assert (fault["fault"], fault["unit_id"], fault["days_late"]) == ("art43", COUNTY_BUREAU, 1)
     assert fault["official_id"] == official(COUNTY_BUREAU).official_id
     assert fault["fault_label"].startswith("第四十三条") and len(fault["event_ids"]) == 2
+    assert (fault["article"], fault["paragraph"], fault["citation"]) == (
+        "第四十三条",
+        None,
+        "第四十三条",
+    )
+    assert fault["fact"] == "收到信访事项后未在15日内转送、交办"
+    assert fault["duty_article"] == "第二十二条"
 
 
 def test_the_search_filters_by_unit_official_fault_and_period(
@@ -61,15 +68,27 @@ def test_the_search_filters_by_unit_official_fault_and_period(
         assert response.status_code == 200, response.text
         return [names[i["case_id"]] for i in response.json()["items"]]
 
-    assert keys() == ["obj", "s2", "s3", "acc", "rev", "s4"]
-    assert keys(unit_id=TOWN_1) == ["obj", "rev"]
-    assert keys(official_id=LI.official_id) == ["obj"]
+    assert keys() == ["acc", "s2", "s3", "acc", "rev", "s4"]
+    assert keys(unit_id=TOWN_1) == ["rev"]
+    assert keys(official_id=LI.official_id) == []  # objecting in time is no fault
+    assert keys(official_id=ZHAO.official_id) == ["acc"]
     assert keys(fault="art43") == ["s2", "acc", "s4"]
     assert keys(**{"from": "2026-03-18", "to": "2026-03-20"}) == ["s2", "s3", "acc"]
-    assert keys(division="330106002") == ["s3", "acc"]
+    assert keys(division="330106002") == ["acc", "s3", "acc"]
     page = api.get(FAULTS, COUNTY_DI, limit=2, offset=2).json()
     assert page["total"] == 6 and len(page["items"]) == 2
-    assert page["counts"]["art44"] == 2
+    assert page["counts"] == {"art42": 0, "art43": 3, "art44": 1, "art45": 1, "art46": 1}
+    # Each fault names its article, item and fact.
+    every = api.get(FAULTS, COUNTY_DI).json()["items"]
+    assert [(i["citation"], i["source"]) for i in every] == [
+        ("第四十六条第（七）项", "mark"),
+        ("第四十三条", "duty"),
+        ("第四十四条第（三）项", "duty"),
+        ("第四十三条", "duty"),
+        ("第四十五条第（二）项", "mark"),
+        ("第四十三条", "duty"),
+    ]
+    assert every[2]["fact"] == "收到转送、交办的信访事项后未在15日内书面告知受理"
 
 
 def test_a_non_inspector_is_refused(api: Api, told: dict[str, Any]) -> None:
@@ -101,7 +120,9 @@ def test_the_accused_unit_never_sees_the_accusation(api: Api, told: dict[str, An
 def test_reading_an_accusations_trail_is_recorded_and_shown(api: Api, told: dict[str, Any]) -> None:
     api.on(41, hour=15)
     first = api.get(f"{CASES}/{told['acc']}", COUNTY_DI)
-    assert first.status_code == 200 and first.json()["reads"] == []
+    # Until now, only the accused township's refused attempt (day 6).
+    assert first.status_code == 200
+    assert [r["official_id"] for r in first.json()["reads"]] == [ZHAO.official_id]
     last = list(api.world.service.events.get(UUID(told["acc"])))[-1]
     assert type(last).__name__ == "AccusationViewed" and last.actor["unit_id"] == COUNTY_DI
     assert last.purpose == "trail"
@@ -109,7 +130,8 @@ def test_reading_an_accusations_trail_is_recorded_and_shown(api: Api, told: dict
     api.on(42, hour=9)
     reads = api.get(f"{CASES}/{told['acc']}", COUNTY_DI).json()["reads"]
     assert [(r["official_id"], r["unit_name"], r["occurred_at"]) for r in reads] == [
-        (official(COUNTY_DI).official_id, "西湖区纪委监委", "2026-04-12T15:00:00+08:00")
+        (ZHAO.official_id, "双浦镇人民政府", "2026-03-08T10:00:00+08:00"),
+        (official(COUNTY_DI).official_id, "西湖区纪委监委", "2026-04-12T15:00:00+08:00"),
     ]
     # A trail of a case that is no accusation records nothing.
     before = api.position()

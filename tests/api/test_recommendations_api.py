@@ -96,6 +96,33 @@ def test_the_accountability_candidate_is_issued_once_with_serious_consequences(
     assert listed["items"][0]["status"] == "open"
 
 
+def test_a_recommendation_names_officials_and_goes_only_where_art40_says(api: Api) -> None:
+    api.on(20)
+    li = {"official_id": "330106001-gov/li", "name": "李科长", "unit_id": TOWN_1}
+    body = {
+        "kind": "accountability",
+        "to_unit_id": COUNTY_GOV,
+        "concerned_unit_id": TOWN_1,
+        "grounds": "经督办3次，受理期限届满后仍未办理。",
+        "serious_consequences": SERIOUS,
+        "named_officials": [li],
+    }
+    created = post(api, RECS, COUNTY_BUREAU, body)
+    assert created.status_code == 201, created.text
+    assert created.json()["named_officials"] == [li]
+    shown = api.get(f"{RECS}/{created.json()['id']}", COUNTY_GOV).json()
+    assert shown["named_officials"] == [li]
+    stranger = {**li, "unit_id": TOWN_2}
+    refused = post(api, RECS, COUNTY_BUREAU, {**body, "named_officials": [stranger]})
+    assert refused.status_code == 409 and refused.json()["code"] == "NAMED_OFFICIAL_NOT_OF_UNIT"
+    wrong = post(api, RECS, COUNTY_BUREAU, {**body, "to_unit_id": TOWN_2, "named_officials": []})
+    assert wrong.status_code == 409 and wrong.json()["code"] == "NOT_MANAGING_AUTHORITY"
+    policy = {"kind": "improve_policy", "to_unit_id": COUNTY_GOV, "grounds": "政策问题集中。"}
+    city = post(api, RECS, "3301-bureau", policy)
+    assert city.status_code == 409 and city.json()["code"] == "POLICY_RECIPIENT_NOT_OWN_TIER"
+    assert post(api, RECS, COUNTY_BUREAU, policy).status_code == 201
+
+
 def test_the_recipient_answers_and_the_dashboard_shows_overdue_answers(api: Api) -> None:
     api.on(20)
     body = {

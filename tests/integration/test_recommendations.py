@@ -17,7 +17,7 @@ import pytest
 
 from domain.acts import Actor
 from domain.chain import event_id
-from domain.errors import RuleViolation
+from domain.errors import NotFound, RuleViolation
 from domain.recommendation_service import RecommendationService
 from domain.units import UnitKind, UnitRecord
 from gateways.settings import Settings
@@ -29,6 +29,8 @@ from projections.runner import ProjectionRunner
 from projections.supervision_query import rollup
 from tests.integration.projection_support import petitioner, view_db
 from tests.scenario_support import (
+    CITY_BUREAU,
+    CITY_GOV,
     COUNTY_BUREAU,
     COUNTY_CODE,
     COUNTY_DI,
@@ -138,6 +140,18 @@ def test_scenario_13_urged_three_times_and_still_late_is_an_accountability_candi
     [late] = of_kind(found(world, db, runner), "accountability")
     assert late["candidate_key"] == candidate["candidate_key"]
     assert late["facts"]["missed_duties"][0]["done_on"] == "2026-03-31"
+    # Art.40: the recommendation may name the unit's staff; the trail names who accepted late.
+    assert candidate["named_officials"] == []  # nobody at town 1 had acted on it
+    assert late["named_officials"] == [
+        {
+            "official_id": official(TOWN_1).official_id,
+            "name": "转塘街道办事处工作人员",
+            "unit_id": TOWN_1,
+        }
+    ]
+    assert [(f["citation"], f["count"]) for f in late["fault_kinds"]] == [
+        ("第四十四条第（三）项", 1)
+    ]
 
 
 def test_scenario_13_the_candidate_is_issuable_only_with_serious_consequences(
@@ -222,18 +236,97 @@ def test_a_unit_late_repeatedly_is_an_improve_work_candidate(
     world.on(10)
     world.act(objected, TOWN_1, "accept", path="6")
     world.on(20)
-    after_refusal = Period(date(2026, 3, 6), Q1.end)  # the refusal on day 3 falls before it
-    assert of_kind(found(world, db, runner, period=after_refusal), "improve_work") == []
+    # Two late acceptances; the objection the bureau refused is a right exercised (Art.23),
+    # not a third fault.
+    assert of_kind(found(world, db, runner), "improve_work") == []
+    late.append(world.transferred(to=TOWN_1, day=1, petitioners=[petitioner(4)]))
+    world.on(20)
     [candidate] = of_kind(found(world, db, runner), "improve_work")
     assert (candidate["to_unit_id"], candidate["concerned_unit_id"]) == (TOWN_1, TOWN_1)
-    assert sorted(candidate["cited_case_ids"]) == sorted(str(c) for c in [*late, objected])
-    assert candidate["facts"] == {"missed_duties": 2, "refusals": 1, "by_step": {"accept": 2}}
+    assert sorted(candidate["cited_case_ids"]) == sorted(str(c) for c in late)
+    assert candidate["facts"] == {"missed_duties": 3, "by_step": {"accept": 3}}
     assert [f["fault"] for f in candidate["fault_kinds"]] == ["art44"]
     transferred = {str(event_id(c, 2)) for c in late}  # the transfers that opened the duties
     assert transferred <= set(candidate["cited_event_ids"])
-    assert "逾期办理或逾期未办2项" in candidate["grounds"]
+    assert "逾期办理或逾期未办3项" in candidate["grounds"] and "异议" not in candidate["grounds"]
     # The bureau's own transfers were on time; it is never offered a recommendation to itself.
     assert all(c["to_unit_id"] != COUNTY_BUREAU for c in found(world, db, runner))
+
+
+def test_an_opinion_a_review_overturned_is_an_art45_item_2_candidate_naming_its_official(
+    world: World, db: ViewDatabase, runner: ProjectionRunner
+) -> None:
+    """Town 1 did not support the request (day 10); the county government's review supported
+    it (day 20): Art.45(2) on town 1, to the body with management authority over it."""
+    case_id = world.under_review()
+    world.on(20)
+    world.act(
+        case_id, COUNTY_GOV, "review", outcome="supported", opinion="原处理意见不当，予以支持。"
+    )
+    [candidate] = of_kind(found(world, db, runner), "accountability")
+    assert (candidate["to_unit_id"], candidate["concerned_unit_id"]) == (COUNTY_GOV, TOWN_1)
+    assert [(f["fault"], f["article"], f["paragraph"]) for f in candidate["fault_kinds"]] == [
+        ("art45", "第四十五条", 2)
+    ]
+    assert candidate["named_officials"] == [
+        {
+            "official_id": official(TOWN_1).official_id,
+            "name": "转塘街道办事处工作人员",
+            "unit_id": TOWN_1,
+        }
+    ]
+    assert (
+        "第四十五条第（二）项" in candidate["grounds"] and "第四十二条" not in candidate["grounds"]
+    )
+    assert "转塘街道办事处工作人员" in candidate["grounds"]
+    # Management authority as the directory records it, where it is not the review superior.
+    world.service.set_authority(TOWN_1, CITY_GOV)
+    [moved] = of_kind(found(world, db, runner), "accountability")
+    assert moved["to_unit_id"] == CITY_GOV
+
+
+def test_a_bureau_that_never_urged_is_an_art43_candidate_for_the_bureau_above(
+    world: World, db: ViewDatabase, runner: ProjectionRunner
+) -> None:
+    """Transferred to town 1 on day 1 (acceptance due day 16) and never urged: from day 32 the
+    county bureau is at fault (Art.43). The city bureau is offered the finding; the county
+    bureau is never offered one about itself. An accused township's attempt to read an
+    accusation (Art.46) is for the discipline inspection, not a 追究责任建议."""
+    case_id = world.transferred(to=TOWN_1, day=1)
+    accusation = world.register(
+        category="accusation",
+        accused_unit_id=TOWN_2,
+        division_code=VILLAGE_2_CODE,
+        subject="举报某镇干部违规",
+        matter_kind="official_misconduct",
+        petitioners=[petitioner(7)],
+    )
+    with pytest.raises(NotFound):
+        world.service.case(accusation, official(TOWN_2))
+    world.on(40)
+    march_april = Period(date(2026, 3, 1), date(2026, 4, 30))
+    city = of_kind(
+        found(world, db, runner, viewer=official(CITY_BUREAU), period=march_april),
+        "accountability",
+    )
+    [candidate] = [c for c in city if c["cited_case_ids"] == [str(case_id)]]
+    assert (candidate["to_unit_id"], candidate["concerned_unit_id"]) == (COUNTY_GOV, COUNTY_BUREAU)
+    assert [(f["fault"], f["citation"], f["paragraph"]) for f in candidate["fault_kinds"]] == [
+        ("art43", "第四十三条", None)
+    ]
+    assert candidate["facts"]["not_urged"] == [
+        {"step": "accept", "unit_id": TOWN_1, "due_on": "2026-03-18", "fault_on": "2026-04-03"}
+    ]
+    assert candidate["named_officials"] == [
+        {
+            "official_id": official(COUNTY_BUREAU).official_id,
+            "name": "西湖区信访局工作人员",
+            "unit_id": COUNTY_BUREAU,
+        }
+    ]
+    assert candidate["cited_event_ids"] == [str(event_id(case_id, 2))]  # the transfer
+    assert all(c["concerned_unit_id"] != TOWN_2 for c in city)
+    assert of_kind(found(world, db, runner, period=march_april), "accountability") == []
 
 
 # ---------------------------------------------------------------- scenario 14
@@ -287,6 +380,9 @@ def test_scenario_14_forty_matters_of_one_kind_across_six_townships(
     assert (
         "“征地补偿”类" in candidate["grounds"] and candidate["facts"]["matter_label"] == "征地补偿"
     )
+    # Art.40(2): the city bureau, finding the same, recommends to its own tier, the city.
+    [city] = of_kind(found(world, db, runner, viewer=official(CITY_BUREAU)), "improve_policy")
+    assert (city["to_unit_id"], city["also_to_unit_ids"]) == (CITY_GOV, [])
     # A township's own area has no townships below it; the next quarter has none of them.
     assert of_kind(found(world, db, runner, prefix="330106001"), "improve_policy") == []
     q2 = Period(date(2026, 4, 1), date(2026, 6, 30))

@@ -1,5 +1,6 @@
 """问责轨迹: what discipline inspection reads about a case and finds by unit, official, fault
-kind and period, who may read it, and that the trail is built exactly once and rebuilds equal.
+kind and period, and who may read it (how the trail is built: ``test_trail_build``; the faults
+by article and item: ``test_trail_faults``).
 
 The story is that of ``trail_support.story``, read on day 40 (2026-04-11) unless told; every
 test runs on the SQLite file and on PostgreSQL.
@@ -22,8 +23,8 @@ from gateways.commands.views import view
 from gateways.settings import Settings
 from projections.db import ViewDatabase
 from projections.trail_query import FaultFilter, case_trail, fault_page, trail_scope
-from tests.integration.projection_support import dump, runner, view_db
-from tests.integration.trail_support import LI, WANG, inspector, story
+from tests.integration.projection_support import runner, view_db
+from tests.integration.trail_support import LI, WANG, ZHAO, inspector, story
 from tests.scenario_support import (
     CITY_BUREAU,
     CITY_DI,
@@ -80,13 +81,18 @@ def ids(told: Story, key: str, *kinds: str) -> list[str]:
 
 
 EVERY_FAULT = [
-    ("obj", "art44", TOWN_1),
+    ("acc", "art46", TOWN_2),
     ("s2", "art43", COUNTY_BUREAU),
     ("s3", "art44", TOWN_2),
     ("acc", "art43", COUNTY_BUREAU),
-    ("rev", "art42", TOWN_1),
+    ("rev", "art45", TOWN_1),
     ("s4", "art43", COUNTY_BUREAU),
 ]
+
+
+def cited(item: dict[str, Any]) -> tuple[str, str, int | None, str]:
+    """What a fault cites of the regulation: kind, article, item, and the fact."""
+    return item["fault"], item["article"], item["paragraph"], item["fact"]
 
 
 # ------------------------------------------------------------ the scenarios
@@ -106,43 +112,69 @@ def test_a_transfer_on_day_16_is_late_and_names_the_bureau(told: Story) -> None:
     assert duty["official_id"] == official(COUNTY_BUREAU).official_id
     assert duty["done_event_id"] == ids(told, "s2", "Transferred")[0]
     assert duty["fault_label"].startswith("第四十三条")
+    # Art.43 is one sentence without items: no item is cited.
+    assert (duty["fault_article"], duty["fault_paragraph"], duty["fault_citation"]) == (
+        "第四十三条",
+        None,
+        "第四十三条",
+    )
+    [fault] = trail(told, "s2")["faults"]
+    assert cited(fault) == ("art43", "第四十三条", None, "收到信访事项后未在15日内转送、交办")
 
 
-def test_an_acceptance_notice_16_days_after_the_transfer_is_an_art44_fault(told: Story) -> None:
+def test_an_acceptance_notice_16_days_after_the_transfer_is_art44_item_3(told: Story) -> None:
     s3 = trail(told, "s3")
     accept = next(d for d in s3["duties"] if d["step"] == "accept")
     assert (accept["status"], accept["days_late"], accept["fault"]) == ("missed", 1, "art44")
+    assert (accept["fault_citation"], accept["article"]) == ("第四十四条第（三）项", "第二十三条")
     assert accept["official_id"] == official(TOWN_2).official_id
+    # One day late is within the grace a bureau has to urge: the bureau is not at fault.
     [row] = s3["faults"]
-    assert (row["step"], row["fault_on"], row["article"]) == ("accept", "2026-03-19", "第二十三条")
+    assert cited(row) == (
+        "art44",
+        "第四十四条",
+        3,
+        "收到转送、交办的信访事项后未在15日内书面告知受理",
+    )
+    assert (row["step"], row["fault_on"], row["duty_article"]) == (
+        "accept",
+        "2026-03-19",
+        "第二十三条",
+    )
+    assert row["citation"] == "第四十四条第（三）项"
     assert row["event_ids"] == ids(told, "s3", "Transferred", "Accepted")
 
 
-def test_an_objection_the_bureau_refused_marks_art44_on_the_official_who_objected(
-    told: Story,
-) -> None:
-    [mark] = trail(told, "obj")["marks"]
-    assert (mark["fault"], mark["unit_id"], mark["official_id"]) == (
-        "art44",
-        TOWN_1,
-        LI.official_id,
-    )
-    assert mark["official_name"] == "李科长" and mark["occurred_on"] == "2026-03-05"
-    assert mark["event_ids"] == ids(told, "obj", "Objected", "ObjectionDecided")
+def test_an_objection_the_bureau_refused_is_no_fault(told: Story) -> None:
+    """Art.23: objecting within 5 working days is a right, whether or not the bureau agrees."""
+    obj = trail(told, "obj")
+    assert obj["marks"] == [] and obj["faults"] == []
     # The acceptance duty ran on after the refusal and was met on day 4.
-    accept = next(d for d in trail(told, "obj")["duties"] if d["step"] == "accept")
+    accept = next(d for d in obj["duties"] if d["step"] == "accept")
     assert accept["status"] == "met" and accept["fault"] is None
+    assert found(told, official_id=LI.official_id) == []
 
 
-def test_a_review_supporting_what_the_answer_refused_marks_art42(told: Story) -> None:
+def test_a_review_supporting_what_the_answer_refused_is_art45_item_2(told: Story) -> None:
+    """Art.45(2): the answering unit did not support a request the review found clear and
+    lawful. Not Art.42, which is about causing the matter, with serious consequences."""
     rev = trail(told, "rev")
     [mark] = rev["marks"]
     assert (mark["fault"], mark["unit_id"], mark["official_id"]) == (
-        "art42",
+        "art45",
         TOWN_1,
         official(TOWN_1).official_id,
     )
+    assert cited(mark) == (
+        "art45",
+        "第四十五条",
+        2,
+        "信访处理意见未予支持的投诉请求，经复查予以支持",
+    )
+    assert mark["citation"] == "第四十五条第（二）项" and mark["detail"] == mark["fact"]
     assert mark["event_ids"] == ids(told, "rev", "Answered", "Reviewed")
+    [fault] = rev["faults"]
+    assert cited(fault) == cited(mark) and fault["status"] == "marked"
     assert [d["status"] for d in rev["duties"]] == ["met", "met", "met", "met"]
     # the timeline says where the request went: the answering unit's superior
     requested = next(e for e in rev["timeline"] if e["type"] == "ReviewRequested")
@@ -169,8 +201,8 @@ def test_an_undone_duty_names_the_official_of_the_units_last_act(told: Story) ->
     assert (s4["status"], s4["days_late"], s4["official_id"]) == ("overdue", 20, WANG.official_id)
     assert s4["event_ids"] == ids(told, "s4", "Registered")
     # The accusation was routed on late by the bureau; the discipline inspection body that
-    # has not accepted it owes no 15-day notice (Art.30), so it shows no fault of its own.
-    [acc] = trail(told, "acc")["faults"]
+    # has not accepted it owes no 15-day notice (Art.30), so it shows no duty of its own.
+    [acc] = [f for f in trail(told, "acc")["faults"] if f["source"] == "duty"]
     assert (acc["status"], acc["days_late"], acc["unit_id"]) == ("missed", 1, COUNTY_BUREAU)
     assert [d["step"] for d in trail(told, "acc")["duties"]] == ["transfer"]
 
@@ -188,7 +220,7 @@ def test_the_county_inspection_finds_every_fault_of_its_county_in_order(told: St
     page = faults(told)
     assert found(told) == EVERY_FAULT
     assert page["total"] == 6 and page["today"] == "2026-04-11"
-    assert page["counts"] == {"art42": 1, "art43": 3, "art44": 2, "art45": 0, "art46": 0}
+    assert page["counts"] == {"art42": 0, "art43": 3, "art44": 1, "art45": 1, "art46": 1}
     s2 = page["items"][1]
     assert (s2["serial_number"], s2["step"], s2["due_on"], s2["done_on"], s2["days_late"]) == (
         trail(told, "s2")["case"]["serial_number"],
@@ -201,32 +233,37 @@ def test_the_county_inspection_finds_every_fault_of_its_county_in_order(told: St
 
 
 def test_search_by_unit_official_and_fault_kind(told: Story) -> None:
-    assert found(told, unit_id=TOWN_1) == [("obj", "art44", TOWN_1), ("rev", "art42", TOWN_1)]
-    assert found(told, official_id=LI.official_id) == [("obj", "art44", TOWN_1)]
+    assert found(told, unit_id=TOWN_1) == [("rev", "art45", TOWN_1)]
+    assert found(told, official_id=LI.official_id) == []
     assert found(told, official_id=WANG.official_id) == [("s4", "art43", COUNTY_BUREAU)]
+    assert found(told, official_id=ZHAO.official_id) == [("acc", "art46", TOWN_2)]
     bureau_official = official(COUNTY_BUREAU).official_id
     assert found(told, official_id=bureau_official) == [
         ("s2", "art43", COUNTY_BUREAU),
         ("acc", "art43", COUNTY_BUREAU),
     ]
-    assert found(told, official_id=official(TOWN_1).official_id) == [("rev", "art42", TOWN_1)]
+    assert found(told, official_id=official(TOWN_1).official_id) == [("rev", "art45", TOWN_1)]
     assert found(told, fault="art43") == [
         ("s2", "art43", COUNTY_BUREAU),
         ("acc", "art43", COUNTY_BUREAU),
         ("s4", "art43", COUNTY_BUREAU),
     ]
-    assert found(told, fault="art42") == [("rev", "art42", TOWN_1)]
-    assert [k for k, _, _ in found(told, fault="art44")] == ["obj", "s3"]
-    assert found(told, fault="art45") == []
+    assert found(told, fault="art42") == []
+    assert [k for k, _, _ in found(told, fault="art44")] == ["s3"]  # objecting is no fault
+    assert found(told, fault="art45") == [("rev", "art45", TOWN_1)]
+    assert found(told, fault="art46") == [("acc", "art46", TOWN_2)]
     assert found(told, fault="art44", unit_id=TOWN_2) == [("s3", "art44", TOWN_2)]
+    assert [k for k, _, _ in found(told, unit_id=COUNTY_BUREAU)] == ["s2", "acc", "s4"]
 
 
 def test_a_fault_falls_in_the_period_of_the_day_it_arose(told: Story) -> None:
     period = {"period_from": date(2026, 3, 18), "period_to": date(2026, 3, 20)}
     assert [k for k, _, _ in found(told, **period)] == ["s2", "s3", "acc"]
-    assert [k for k, _, _ in found(told, period_to=date(2026, 3, 18))] == ["obj", "s2"]
+    assert [k for k, _, _ in found(told, period_to=date(2026, 3, 18))] == ["acc", "s2"]
     assert [k for k, _, _ in found(told, period_from=date(2026, 3, 21))] == ["rev", "s4"]
+    assert found(told, period_from=date(2026, 3, 24)) == []
     assert found(told, division="330106002") == [
+        ("acc", "art46", TOWN_2),
         ("s3", "art44", TOWN_2),
         ("acc", "art43", COUNTY_BUREAU),
     ]
@@ -237,7 +274,10 @@ def test_late_is_judged_on_the_day_asked(told: Story) -> None:
     assert "s4" not in [k for k, _, _ in found(told, on=20)]
     s4 = faults(told, on=21, official_id=WANG.official_id)["items"]
     assert [(i["status"], i["days_late"]) for i in s4] == [("overdue", 1)]
-    assert [k for k, _, _ in found(told, on=17)] == ["obj", "s2", "s3"]
+    assert [k for k, _, _ in found(told, on=17)] == ["acc", "s2", "s3"]
+    # The accusation's 15 days to be routed on end on day 17 (2026-03-19): late from day 18.
+    assert ("acc", "art43", COUNTY_BUREAU) not in found(told, on=17)
+    assert ("acc", "art43", COUNTY_BUREAU) in found(told, on=18)
 
 
 def test_paging_counts_every_match(told: Story) -> None:
@@ -280,7 +320,7 @@ def test_an_inspector_reads_only_inside_the_jurisdiction(told: Story) -> None:
     with pytest.raises(OutOfScope):
         faults(told, inspector(COUNTY_DI), division="3301")
     # Its own township's area: the county-wide accusation and town 2's cases are outside it.
-    assert [k for k, _, _ in found(told, town_1)] == ["obj", "s2", "rev", "s4"]
+    assert [k for k, _, _ in found(told, town_1)] == ["s2", "rev", "s4"]
 
 
 def test_the_accused_unit_never_sees_the_accusation(told: Story) -> None:
@@ -297,26 +337,33 @@ def test_an_inspection_unit_sees_accusations_unless_itself_accused(told: Story) 
     assert "acc2" not in [k for k, _, _ in found(told)]
     city = found(told, inspector(CITY_DI))
     assert ("acc2", "art43", COUNTY_BUREAU) in city and ("acc", "art43", COUNTY_BUREAU) in city
+    assert ("acc", "art46", TOWN_2) in city
     assert len(city) == 7
     assert trail(told, "acc", inspector(CITY_DI))["case"]["accused_unit_id"] == TOWN_2
 
 
 def test_who_read_an_accusation_is_shown_in_its_trail(told: Story) -> None:
     world, db, cases = told
-    assert trail(told, "acc")["reads"] == []
+    # The accused township's attempt on day 6 is the only read so far.
+    assert [(r["type"], r["official_id"]) for r in trail(told, "acc")["reads"]] == [
+        ("AccusationReadRefused", ZHAO.official_id)
+    ]
     world.on(41, hour=15)
     world.service.case(cases["acc"], inspector(COUNTY_DI))
     runner(world, db).catch_up()
     acc = trail(told, "acc")
-    [read] = acc["reads"]
+    [attempt, read] = acc["reads"]
     assert (read["official_id"], read["unit_id"], read["occurred_at"]) == (
         inspector(COUNTY_DI).official_id,
         COUNTY_DI,
         "2026-04-12T15:00:00+08:00",
     )
-    assert "AccusationViewed" not in [e["type"] for e in acc["timeline"]]
-    # A read is not an act: the fault still names the bureau official who routed it late.
-    assert acc["faults"][0]["official_id"] == official(COUNTY_BUREAU).official_id
+    assert attempt["label"] == "被检举控告单位人员试图查阅（已拒绝）"
+    types = [e["type"] for e in acc["timeline"]]
+    assert "AccusationViewed" not in types and "AccusationReadRefused" not in types
+    # A read is not an act: the late duty still names the bureau official who routed it late.
+    [duty] = [f for f in acc["faults"] if f["source"] == "duty"]
+    assert duty["official_id"] == official(COUNTY_BUREAU).official_id
 
 
 def test_the_trail_holds_no_personal_data(told: Story) -> None:
@@ -324,62 +371,6 @@ def test_the_trail_holds_no_personal_data(told: Story) -> None:
     for table in ("v_trail_cases", "v_trail_events", "v_trail_duties", "v_trail_marks"):
         text = repr(db.query(f"SELECT * FROM {table}"))
         assert "李明" not in text and "1390000" not in text
-
-
-# ---------------------------------------------------- building the trail
-def trail_dump(db: ViewDatabase) -> dict[str, list[tuple[object, ...]]]:
-    return {t: rows for t, rows in dump(db).items() if t.startswith("v_trail")}
-
-
-def test_rebuilding_the_trail_equals_the_incremental_build(
-    world: World, store_settings: Settings
-) -> None:
-    db = view_db(store_settings)
-    try:
-        live = runner(world, db, batch_size=3)
-        story(world, after_day=lambda _: live.catch_up())
-        live.catch_up()
-        incremental = trail_dump(db)
-        assert len(incremental["v_trail_marks"]) == 2 and incremental["v_trail_duties"]
-        runner(world, db).rebuild("trail")
-        assert trail_dump(db) == incremental
-    finally:
-        db.close()
-
-
-class Crash(Exception):
-    """The power cut a test injects."""
-
-
-@pytest.mark.parametrize("stage", ["between_batches", "inside_batch"])
-def test_the_trail_is_built_exactly_once_across_a_crash(
-    world: World, store_settings: Settings, stage: str
-) -> None:
-    db = view_db(store_settings)
-    try:
-        cases = story(world)
-        seen = {"n": 0}
-
-        def crash(at: str) -> None:
-            if at == stage:
-                seen["n"] += 1
-                if seen["n"] == 3:
-                    raise Crash(at)
-
-        crashing = runner(world, db, batch_size=7)
-        crashing.fault = crash  # type: ignore[assignment]
-        with pytest.raises(Crash):
-            crashing.catch_up()
-        assert 0 < crashing.position("trail") < world.top()
-        runner(world, db, batch_size=7).catch_up()
-        resumed = trail_dump(db)
-        events = sum(len(list(world.service.events.get(c))) for c in cases.values())
-        assert len(resumed["v_trail_events"]) == events
-        clean = runner(world, db)
-        clean.rebuild("trail")
-        assert trail_dump(db) == resumed
-    finally:
-        db.close()
 
 
 # ------------------------------------------------------------------- the CLI
@@ -390,7 +381,8 @@ def test_the_cli_prints_the_faults_and_a_trail(
     on = ["--today", "2026-04-11", "--no-catch-up"]
     assert view(store_settings, ["faults", "--unit", TOWN_1, *on]) == 0
     table = capsys.readouterr().out
-    assert "第四十四条" in table and "李科长" in table and "共 2 条（art42 1，art44 1）" in table
+    assert "第四十五条第（二）项" in table and "共 1 条（art45 1）" in table
+    assert "经复查予以支持" in table
     assert view(store_settings, ["trail", str(cases["s2"]), "--json", *on]) == 0
     assert json.loads(capsys.readouterr().out)["faults"][0]["fault"] == "art43"
     top = world.top()

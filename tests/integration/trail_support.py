@@ -5,21 +5,23 @@ Every case is built through the acts of ``CaseService``. Read on day 40 (2026-04
 ====  ======================================================================================
 key   story                                                            fault (day it arose)
 ====  ======================================================================================
-s2    county bureau registers day 0, transfers to town 1 on day 16   art43 bureau, 1 day late
+s2    county bureau registers day 0, transfers to town 1 on day 16   Art.43 bureau, 1 day late
       (domain.md §8 scenario 2); town 1 accepts day 17               (2026-03-18)
-s3    village 2 matter, transferred to town 2 on day 1, acceptance   art44 town 2, 1 day late
-      notice on day 17, 16 days after the transfer (scenario 3)      (2026-03-19)
-obj   transferred to town 1 day 1; 李科长 of town 1 objects day 2;   art44 mark on 李科长
-      the bureau refuses the objection day 3; town 1 accepts day 4   (2026-03-05)
-rev   town 1 accepts day 2, answers "not supported" day 10, serves   art42 mark on town 1's
+s3    village 2 matter, transferred to town 2 on day 1, acceptance   Art.44(3) town 2, 1 day
+      notice on day 17, 16 days after the transfer (scenario 3)      late (2026-03-19); within
+                                                                     the grace: no urge owed
+obj   transferred to town 1 day 1; 李科长 of town 1 objects day 2;   none: objecting in time
+      the bureau refuses the objection day 3; town 1 accepts day 4   is a right (Art.23)
+rev   town 1 accepts day 2, answers "not supported" day 10, serves   Art.45(2) on town 1's
       day 11; review asked day 12; the county government supports    answering official
       the request on day 20                                          (2026-03-22)
-acc   accusation against town 2 (village 2), registered day 2,      art43 bureau, 1 day late
-      routed to the county discipline inspection on day 18; no       (2026-03-20)
-      acceptance notice is owed there (Art.30: discipline rules)
-acc2  accusation against the county discipline inspection itself,   art43 bureau, 1 day late
+acc   accusation against town 2 (village 2), registered day 2,      Art.43 bureau, 1 day late
+      routed to the county discipline inspection on day 18; no       (2026-03-20); Art.46(7)
+      acceptance notice is owed there (Art.30: discipline rules);   赵副镇长 (2026-03-08)
+      on day 6 赵副镇长 of town 2 tries to read it
+acc2  accusation against the county discipline inspection itself,   Art.43 bureau, 1 day late
       registered day 2, routed to the city's on day 18               (2026-03-20)
-s4    registered day 5 by 王登记员 of the county bureau, never       art43 bureau (王登记员),
+s4    registered day 5 by 王登记员 of the county bureau, never       Art.43 bureau (王登记员),
       transferred                                                    undone (2026-03-23)
 ch    city bureau registers day 0, passes it to the county bureau    none: the chain shares
       day 2, which transfers to town 1 on day 4; accepted day 5      the 15 days
@@ -28,10 +30,12 @@ ch    city bureau registers day 0, passes it to the county bureau    none: the c
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from uuid import UUID
 
 from domain.acts import Actor
+from domain.errors import NotFound
 from tests.integration.projection_support import petitioner
 from tests.scenario_support import (
     BASIS,
@@ -52,6 +56,7 @@ from tests.scenario_support import (
 
 LI = Actor("330106001-gov/li", "李科长", TOWN_1, frozenset({"handler"}), "330106001")
 WANG = Actor("330106-bureau/wang", "王登记员", COUNTY_BUREAU, frozenset({"bureau"}), "330106")
+ZHAO = Actor("330106002-gov/zhao", "赵副镇长", TOWN_2, frozenset({"handler"}), "330106002")
 
 
 def story(world: World, after_day: Callable[[int], None] | None = None) -> dict[str, UUID]:
@@ -99,6 +104,9 @@ def story(world: World, after_day: Callable[[int], None] | None = None) -> dict[
     day(5)
     c["s4"] = w.service.register(WANG, registration(petitioners=[petitioner(28)])).case.id
     w.act(c["ch"], TOWN_1, "accept", path="6")
+    day(6)
+    with contextlib.suppress(NotFound):  # as if it did not exist; the attempt is recorded
+        w.service.case(c["acc"], ZHAO)
     day(10)
     w.act(
         c["rev"],

@@ -12,16 +12,22 @@ from typing import Any
 from uuid import UUID, uuid4
 
 import pytest
+from eventsourcing.persistence import Mapper, StoredEvent
+from eventsourcing.utils import get_topic
 
 from domain import errors
 from domain import recommendations as rec
 from domain.chain import event_id
 from domain.errors import DomainError, InvalidInput, NotFound, OutOfScope, RuleViolation
 from domain.recommendation_service import RecommendationService
+from domain.units import UnitKind, UnitRecord
 from tests.scenario_support import (
     CITY_BUREAU,
+    CITY_CODE,
+    CITY_DI,
     CITY_GOV,
     COUNTY_BUREAU,
+    COUNTY_DI,
     COUNTY_GOV,
     COUNTY_HRSS,
     PROVINCE_BUREAU,
@@ -126,12 +132,26 @@ def test_accountability_needs_the_serious_consequences_stated(
 def test_accountability_goes_to_the_body_with_management_authority(
     world: World, recs: RecommendationService
 ) -> None:
+    """Art.40(3): 向有管理权限的机关、单位提出 — the body managing the unit (the directory's 管理
+    权限, by default its review superior), or the discipline inspection body acting for it."""
     with pytest.raises(RuleViolation) as excinfo:
         accountability(recs, to_unit_id=TOWN_1)
-    assert refusal(excinfo) == "RECOMMENDATION_WRONG_RECIPIENT"
-    assert excinfo.value.details["expected"] == COUNTY_GOV
+    assert refusal(excinfo) == "NOT_MANAGING_AUTHORITY"
+    assert excinfo.value.details["expected"] == [COUNTY_GOV, COUNTY_DI]
+    assert accountability(recs, to_unit_id=COUNTY_DI).recommendation.to_unit_id == COUNTY_DI
     code = refused(world, lambda: accountability(recs, concerned_unit_id=None), InvalidInput)
     assert code == "CONCERNED_UNIT_REQUIRED"
+
+
+def test_a_recorded_management_authority_is_the_recipient_not_the_review_superior(
+    world: World, recs: RecommendationService
+) -> None:
+    world.service.set_authority(TOWN_1, CITY_GOV)
+    code = refused(world, lambda: accountability(recs), RuleViolation)
+    assert code == "NOT_MANAGING_AUTHORITY"
+    issued = accountability(recs, to_unit_id=CITY_GOV)
+    assert issued.recommendation.to_unit_id == CITY_GOV
+    assert accountability(recs, to_unit_id=CITY_DI).created  # the city's discipline inspection
 
 
 def test_accountability_about_a_unit_nobody_manages_is_refused(
@@ -148,6 +168,66 @@ def test_accountability_about_a_unit_nobody_manages_is_refused(
     # above the county bureau's area, yet the finding is about a unit of the area.
     issued = accountability(recs, to_unit_id=CITY_GOV, concerned_unit_id=COUNTY_GOV)
     assert issued.recommendation.division_code == "330106000000"
+
+
+def test_improve_policy_goes_only_to_the_issuing_bureaus_own_tier(
+    world: World, recs: RecommendationService
+) -> None:
+    """Art.40(2): 向本级党委和政府报告，并提出完善政策的建议 — the city bureau's goes to the city."""
+    policy = {"kind": "improve_policy", "grounds": "同类征地补偿信访事项集中。", "by": CITY_BUREAU}
+    code = refused(
+        world, lambda: improve_work(recs, to_unit_id=COUNTY_GOV, **policy), RuleViolation
+    )
+    assert code == "POLICY_RECIPIENT_NOT_OWN_TIER"
+    assert improve_work(recs, to_unit_id=CITY_GOV, **policy).created
+    party = UnitRecord("3301-party", "中共杭州市委", UnitKind.PARTY_COMMITTEE, CITY_CODE, None)
+    world.service.register_units([party])
+    assert improve_work(recs, to_unit_id="3301-party", **policy).created
+    code = refused(world, lambda: improve_work(recs, to_unit_id=CITY_DI, **policy), RuleViolation)
+    assert code == "RECOMMENDATION_WRONG_RECIPIENT"
+
+
+LI = {"official_id": "330106001-gov/li", "name": "李科长", "unit_id": TOWN_1}
+
+
+def test_a_recommendation_may_name_officials_of_the_unit_concerned(
+    world: World, recs: RecommendationService
+) -> None:
+    """Art.40: 机关、单位及其工作人员 — persons, not only units, by id, name and unit."""
+    issued = accountability(recs, named_officials=[LI, dict(LI)])
+    assert issued.recommendation.named_officials == [LI]
+    rec_id = issued.recommendation.id
+    assert recs.get(rec_id, official(COUNTY_GOV)).as_dict()["named_officials"] == [LI]
+    assert improve_work(recs, named_officials=[LI]).recommendation.named_officials == [LI]
+    assert improve_work(recs, grounds="又一项").recommendation.named_officials == []
+    other = {"official_id": "330106002-gov/zhao", "name": "赵副镇长", "unit_id": TOWN_2}
+    code = refused(world, lambda: accountability(recs, named_officials=[other]), RuleViolation)
+    assert code == "NAMED_OFFICIAL_NOT_OF_UNIT"
+    nameless = {"official_id": "330106001-gov/li", "name": " ", "unit_id": TOWN_1}
+    code = refused(world, lambda: accountability(recs, named_officials=[nameless]), InvalidInput)
+    assert code == "NAMED_OFFICIAL_INVALID"
+    policy = {"kind": "improve_policy", "grounds": "政策问题。", "to_unit_id": COUNTY_GOV}
+    code = refused(world, lambda: improve_work(recs, named_officials=[LI], **policy), RuleViolation)
+    assert code == "NAMED_OFFICIALS_NOT_FOR_POLICY"
+
+
+def test_a_recommendation_stored_before_officials_were_named_names_nobody(
+    world: World, recs: RecommendationService
+) -> None:
+    """Events are immutable: one recorded before v2 has no ``named_officials`` and is read as
+    naming nobody (``Recommendation.Issued.upcast_v1_v2``)."""
+    rec_id = accountability(recs, named_officials=[LI]).recommendation.id
+    [issued] = list(world.service.events.get(rec_id))
+    plain = Mapper(transcoder=world.service.mapper.transcoder)
+    state = {k: v for k, v in vars(issued).items() if k != "named_officials"}
+    v1 = plain.transcoder.encode(
+        {k: v for k, v in state.items() if k not in ("originator_id", "originator_version")}
+    )
+    stored = StoredEvent(rec_id, issued.originator_version, get_topic(type(issued)), v1)
+    old = plain.to_domain_event(stored)
+    assert old.named_officials == []  # type: ignore[attr-defined]
+    folded = old.mutate(None)  # type: ignore[attr-defined]
+    assert folded.as_dict()["named_officials"] == [] and folded.kind == "accountability"
 
 
 def test_improve_work_goes_to_the_unit_and_improve_policy_to_committee_or_government(

@@ -31,31 +31,48 @@ EVENT_ID = "8c56a56f-5a63-590c-a093-689b8152a4d1"
 
 # ----------------------------------------------------------------- schemas
 class Fault(BaseModel):
-    """One fault: a duty done late or undone past its last day, or an act that shows one."""
+    """One fault: a duty done late or undone past its last day, an urge a bureau did not make,
+    or an act that shows one; each names its article, item and the fact that makes it."""
 
-    source: str = Field(description="duty (a late duty) | mark (an act that shows a fault)")
+    source: str = Field(
+        description="duty (a late duty) | urge (a late duty its bureau did not urge, Art.43) "
+        "| mark (an act that shows a fault)"
+    )
     case_id: str
     serial_number: str = Field(examples=["33010620260302123456"])
     division_code: str = Field(examples=["330106001001"])
     category: str
     category_label: str = Field(examples=["申诉求决类"])
-    fault: str = Field(description="art42 … art46 (domain.md §5)", examples=["art43"])
-    fault_label: str = Field(examples=["第四十三条 信访部门登记、转送、交办、督办失职"])
-    fault_on: str = Field(description="the day it became late, or the day of the act")
-    status: str = Field(description="missed (done late) | overdue (undone) | marked")
+    fault: str = Field(description="art42 … art46 (domain.md §5)", examples=["art44"])
+    fault_label: str = Field(examples=["第四十四条 受理失职"])
+    ground: str = Field(description="the fault's key in domain.faults", examples=["accept"])
+    article: str = Field(description="the article of Chapter 5", examples=["第四十四条"])
+    paragraph: int | None = Field(
+        description="the item (项) of the article as the regulation numbers it; none for "
+        "Art.43, which has no items",
+        examples=[3],
+    )
+    citation: str = Field(examples=["第四十四条第（三）项"])
+    fact: str = Field(examples=["收到转送、交办的信访事项后未在15日内书面告知受理"])
+    fault_on: str = Field(description="the day it became a fault, or the day of the act")
+    status: str = Field(description="missed (done late) | overdue (undone) | not_urged | marked")
     status_label: str = Field(examples=["逾期办理"])
-    step: str | None = Field(examples=["transfer"])
-    step_label: str | None = Field(examples=["转送"])
+    step: str | None = Field(examples=["accept"])
+    step_label: str | None = Field(examples=["受理"])
     start_on: str | None
-    due_on: str | None = Field(examples=["2026-03-17"])
-    done_on: str | None = Field(examples=["2026-03-18"])
+    due_on: str | None = Field(examples=["2026-03-18"])
+    done_on: str | None = Field(examples=["2026-03-19"])
     days_late: int | None = Field(examples=[1])
-    article: str = Field(examples=["第二十二条"])
-    unit_id: str = Field(examples=["330106-bureau"])
-    unit_name: str | None = Field(examples=["西湖区信访局"])
+    duty_article: str | None = Field(
+        description="the article that sets the late duty's period", examples=["第二十三条"]
+    )
+    unit_id: str = Field(examples=["330106002-gov"])
+    unit_name: str | None = Field(examples=["双浦镇人民政府"])
+    late_unit_id: str | None = Field(description="urge: the unit whose duty was late")
+    late_unit_name: str | None
     official_id: str | None = Field(description="who discharged it, or did the unit's last act")
-    official_name: str | None = Field(examples=["西湖区信访局工作人员"])
-    detail: str = Field(examples=["转送期限至2026-03-17，逾期1日办理"])
+    official_name: str | None = Field(examples=["双浦镇人民政府工作人员"])
+    detail: str = Field(examples=["受理期限至2026-03-18，逾期1日办理"])
     event_ids: list[str] = Field(description="the events that justify it", examples=[[EVENT_ID]])
 
 
@@ -64,7 +81,9 @@ class FaultPage(BaseModel):
     limit: int
     offset: int
     today: str = Field(description="the China date lateness is judged on")
-    counts: dict[str, int] = Field(examples=[{"art42": 0, "art43": 2, "art44": 1, "art45": 0}])
+    counts: dict[str, int] = Field(
+        examples=[{"art42": 0, "art43": 2, "art44": 1, "art45": 1, "art46": 0}]
+    )
     items: list[Fault]
 
 
@@ -119,6 +138,10 @@ class DutyEntry(BaseModel):
     days_late: int | None
     fault: str | None = Field(description="the fault a late duty shows", examples=["art44"])
     fault_label: str | None
+    fault_article: str | None = Field(examples=["第四十四条"])
+    fault_paragraph: int | None = Field(description="the item (项) of that article", examples=[3])
+    fault_citation: str | None = Field(examples=["第四十四条第（三）项"])
+    fault_fact: str | None = Field(examples=["收到转送、交办的信访事项后未在15日内书面告知受理"])
     official_id: str | None = Field(description="the official a late duty names")
     official_name: str | None
     origin_event_id: str | None = Field(description="the event that opened the duty")
@@ -128,14 +151,19 @@ class DutyEntry(BaseModel):
 
 
 class MarkEntry(BaseModel):
-    fault: str = Field(examples=["art44"])
+    fault: str = Field(examples=["art45"])
     fault_label: str
+    ground: str = Field(examples=["overturned_answer"])
+    article: str = Field(examples=["第四十五条"])
+    paragraph: int | None = Field(examples=[2])
+    citation: str = Field(examples=["第四十五条第（二）项"])
+    fact: str = Field(examples=["信访处理意见未予支持的投诉请求，经复查予以支持"])
     unit_id: str
     unit_name: str | None
     official_id: str | None
     official_name: str | None = Field(examples=["李科长"])
     occurred_on: str
-    detail: str = Field(examples=["异议未获同意：推诿有权处理的事项"])
+    detail: str = Field(examples=["信访处理意见未予支持的投诉请求，经复查予以支持"])
     event_id: str | None
     event_ids: list[str]
 
@@ -145,9 +173,11 @@ class CaseTrail(BaseModel):
     today: str
     timeline: list[TimelineEntry]
     duties: list[DutyEntry]
-    marks: list[MarkEntry] = Field(description="faults an act itself shows (Art.42, 44)")
+    marks: list[MarkEntry] = Field(description="faults an act itself shows (Art.45(2), 46)")
     faults: list[Fault]
-    reads: list[TimelineEntry] = Field(description="who read this accusation, and when")
+    reads: list[TimelineEntry] = Field(
+        description="who read this accusation, or tried to from the accused unit, and when"
+    )
 
 
 Caller = Annotated[Actor, Depends(current_actor)]
@@ -168,13 +198,15 @@ def audit_case(
     actor: Caller,
     db: Views,
 ) -> Any:
-    """Every act with its official and unit, each duty's standing today, each late duty's
-    fault (Art.43-45) with the unit and official responsible, the faults acts show (Art.42,
-    44), and who read it if an accusation. Inspectors only, in their jurisdiction; an
-    accusation is absent (404) for the unit it accuses and the units under it."""
+    """Every act with its official and unit, each duty's standing today, each fault with its
+    article, item and fact (late duties, Art.43-45; urges a bureau did not make, Art.43; acts
+    that show one, Art.45(2), 46) and the unit and official responsible, and who read it (or
+    tried to) if an accusation. Inspectors only, in their jurisdiction; an accusation is absent
+    (404) for the unit it accuses and the units under it."""
     service = request.app.state.service
     directory = service.directory
-    trail = case_trail(db, trail_scope(actor, directory), str(case_id), today(request), directory)
+    scope = trail_scope(actor, directory)
+    trail = case_trail(db, scope, str(case_id), today(request), directory, service.rules)
     if trail["case"]["accusation"]:
         service.case(
             case_id, actor, purpose="trail"
@@ -203,10 +235,12 @@ def audit_faults(
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> Any:
-    """Late duties (by the day they became late) and faults acts show (by their day) in the
-    reader's jurisdiction, oldest first, paged, each citing its case, step, days, unit,
-    official, article and events. Lateness is judged on today's China date."""
-    directory = request.app.state.service.directory
+    """Late duties (by the day they became late), urges not made (by the day the grace ran
+    out) and faults acts show (by their day) in the reader's jurisdiction, oldest first, paged,
+    each citing its case, step, days, unit, official, article, item, fact and events. Lateness
+    is judged on today's China date."""
+    service = request.app.state.service
+    directory = service.directory
     filters = FaultFilter(
         division=division,
         unit_id=unit_id,
@@ -218,6 +252,6 @@ def audit_faults(
         offset=offset,
     )
     scope = trail_scope(actor, directory)
-    page = fault_page(db, scope, filters, today(request), directory)
+    page = fault_page(db, scope, filters, today(request), directory, service.rules)
     record_reads(request, actor, page["items"], "faults")
     return page

@@ -86,6 +86,7 @@ def list_candidates(
         settings.recommendation_thresholds(),
         today(request),
         request.app.state.service.directory,
+        request.app.state.service.rules,
     )
 
 
@@ -115,6 +116,7 @@ def issue_recommendation(body: IssueRecommendation, actor: Caller, service: Serv
         candidate_key=body.candidate_key,
         concerned_unit_id=body.concerned_unit_id,
         occurred_at=body.occurred_at,
+        named_officials=[o.model_dump() for o in body.named_officials],
     )
     rec = result.recommendation
     view = _view(rec, service, created=result.created, position=result.position)
