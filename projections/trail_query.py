@@ -203,10 +203,14 @@ def case_trail(
     with db.reading() as cur:
         cur.execute("SELECT * FROM v_trail_cases WHERE case_id = %s", [case_id])
         case = cur.fetchone()
-        # As if it did not exist for the accused unit and the units under it (Art.30, 46).
-        if case is None or case["accused_unit_id"] in scope.hidden_accused:
+        # As if it did not exist for the accused unit and the units under it (Art.30, 46), and
+        # for a reader whose jurisdiction does not cover it: existence does not leak.
+        if (
+            case is None
+            or case["accused_unit_id"] in scope.hidden_accused
+            or not scope.covers(case["division_code"])
+        ):
             raise not_found()
-        scope.check_covers(case["division_code"])
         events = _events_of(cur, [case_id])[case_id]
         cur.execute(
             "SELECT * FROM v_trail_duties WHERE case_id = %s "

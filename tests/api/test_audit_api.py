@@ -101,7 +101,7 @@ def test_a_non_inspector_is_refused(api: Api, told: dict[str, Any]) -> None:
 def test_an_inspector_outside_the_jurisdiction_is_refused(api: Api, told: dict[str, Any]) -> None:
     town_1 = api.auth(TOWN_1, "inspector")
     outside = api.client.get(f"{CASES}/{told['s3']}", headers=town_1)
-    assert outside.status_code == 403 and outside.json()["code"] == "OUT_OF_JURISDICTION"
+    assert outside.status_code == 404 and outside.json()["code"] == "CASE_NOT_FOUND"
     wider = api.client.get(FAULTS, params={"division": "330106"}, headers=town_1)
     assert wider.status_code == 403
     county = api.get(FAULTS, COUNTY_DI, division="3301")

@@ -83,10 +83,10 @@ def test_a_token_naming_an_unknown_unit_is_401(api: Api) -> None:
 
 
 # ------------------------------------------------------------------ 403
-def test_a_handler_may_not_transfer_403_role_required(api: Api) -> None:
+def test_a_handler_may_not_urge_403_role_required(api: Api) -> None:
     case_id = api.registered()["id"]
     top = api.position()
-    response = api.act(case_id, TOWN_1, "transfer", to_unit_id=TOWN_2)
+    response = api.act(case_id, TOWN_1, "urge", target_unit_id=TOWN_1, reason="督办")
     body = refusal(response, 403, "ROLE_REQUIRED")
     assert body["message"] == MESSAGES["ROLE_REQUIRED"]
     assert api.position() == top

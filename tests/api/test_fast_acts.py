@@ -226,15 +226,15 @@ def test_a_registration_seen_before_and_bad_registrations_answer_alike(
 
 def test_with_two_tokens_the_first_one_acts_both_ways(api: Api, long_way: TestClient) -> None:
     """As Starlette reads headers: the first ``Authorization`` counts (here a handler's,
-    who may not transfer), whatever follows it."""
+    who may not urge), whatever follows it."""
     case_id = api.registered()["id"]
     handler, bureau = api.auth(TOWN_1, "handler"), api.auth(COUNTY_BUREAU)
     headers = [
         ("Authorization", handler["Authorization"]),
         ("Authorization", bureau["Authorization"]),
     ]
-    path = f"{API}/{case_id}/transfer"
-    body = {"to_unit_id": TOWN_1}
+    path = f"{API}/{case_id}/urge"
+    body = {"target_unit_id": TOWN_1, "reason": "督办"}
     fast = api.client.post(path, json=body, headers=headers)
     slow = long_way.post(path, json=body, headers=headers)
     _same(fast, slow)
