@@ -53,6 +53,8 @@ class Rules:
     recommendation_answer_days: int = 30
 
 
+# The pure domain's rules, weekends only: for acts built without a service. The service is
+# always given its rules, with the State Council's holidays (``gateways.settings.rules``).
 DEFAULT_RULES = Rules()
 
 

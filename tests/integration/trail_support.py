@@ -19,7 +19,7 @@ acc   accusation against town 2 (village 2), routed to the county    art44 count
 acc2  accusation against the county discipline inspection itself,   art44 city DI, undone
       routed to the city discipline inspection on day 2              (2026-03-20)
 s4    registered day 5 by 王登记员 of the county bureau, never       art43 bureau (王登记员),
-      transferred                                                    undone (2026-03-23)
+      transferred (its 15th day is Sunday 22 March: due Monday 23)   undone (2026-03-24)
 ch    city bureau registers day 0, passes it to the county bureau    none: the chain shares
       day 2, which transfers to town 1 on day 4; accepted day 5      the 15 days
 ====  ======================================================================================

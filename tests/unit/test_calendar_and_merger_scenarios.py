@@ -155,39 +155,32 @@ def test_nothing_can_be_transferred_to_a_merged_unit_the_successor_receives_it(
 
 
 # --------------------------------------------------------------- scenario 20
-NATIONAL_DAY = [date(2026, 10, d) for d in range(1, 8)]
+# The State Council's holidays and adjusted working days (调休) are on by default: the worlds
+# below have no configuration. A period ending on a rest day ends on the next working day
+# (Civil Code Art.203, by analogy: domain.md "Counting days").
 
 
-@pytest.fixture
-def holiday_world(make_world: Callable[..., World], tmp_path: Path) -> World:
-    calendar = tmp_path / "holidays.json"
-    calendar.write_text(
-        json.dumps(
-            {
-                "holidays": [d.isoformat() for d in NATIONAL_DAY],
-                "workdays": ["2026-10-10"],
-            }
-        ),
-        encoding="utf-8",
-    )
-    return make_world(holidays_file=str(calendar))
+def holidays_file(tmp_path: Path, **content: object) -> str:
+    path = tmp_path / "holidays.json"
+    path.write_text(json.dumps(content), encoding="utf-8")
+    return str(path)
 
 
-def test_a_deadline_falling_on_a_holiday_moves_to_the_next_working_day(
-    holiday_world: World,
-) -> None:
-    world = holiday_world
-    world.on(date(2026, 9, 16))  # + 15 days = 1 October, National Day
+def test_a_deadline_falling_on_a_holiday_moves_to_the_next_working_day(world: World) -> None:
+    world.on(date(2026, 9, 16))  # + 15 days = 1 October, National Day (Art.22)
     case_id = world.register()
 
     transfer = world.status(case_id, "transfer")
-    assert transfer.deadline.due == date(2026, 10, 8)
+    assert transfer.deadline.due == date(2026, 10, 8)  # the first working day after the week
     world.on(date(2026, 10, 8))
     world.act(case_id, COUNTY_BUREAU, "transfer", to_unit_id=TOWN_1)
     assert world.status(case_id, "transfer").status == "met"
 
 
-def test_without_the_calendar_the_same_transfer_is_late(world: World) -> None:
+def test_with_roll_forward_switched_off_in_a_holidays_file_the_same_transfer_is_late(
+    make_world: Callable[..., World], tmp_path: Path
+) -> None:
+    world = make_world(holidays_file=holidays_file(tmp_path, roll_forward=False))
     world.on(date(2026, 9, 16))
     case_id = world.register()
     world.on(date(2026, 10, 8))
@@ -199,9 +192,8 @@ def test_without_the_calendar_the_same_transfer_is_late(world: World) -> None:
 
 
 def test_objection_days_skip_holidays_and_count_an_exchanged_weekend_workday(
-    holiday_world: World,
+    world: World,
 ) -> None:
-    world = holiday_world
     world.on(date(2026, 9, 29))
     case_id = world.register()
     world.on(date(2026, 9, 30))
