@@ -57,6 +57,8 @@ class Rules:
     urge_grace_days: int = 15
 
 
+# The pure domain's rules, weekends only: for acts built without a service. The service is
+# always given its rules, with the State Council's holidays (``gateways.settings.rules``).
 DEFAULT_RULES = Rules()
 
 

@@ -31,7 +31,7 @@ from eventsourcing.persistence import (
 from eventsourcing.utils import get_topic
 
 from domain import access, repeats
-from domain.acts import DEFAULT_RULES, SYSTEM, Act, Actor, Rules
+from domain.acts import SYSTEM, Act, Actor, Rules
 from domain.calendar import china_date
 from domain.case_events import CaseEvent
 from domain.case_events import Registered as RegisteredEvent
@@ -156,7 +156,7 @@ class CaseService(Application[UUID]):
         env: dict[str, str] | None = None,
         *,
         clock: Clock,
-        rules: Rules = DEFAULT_RULES,
+        rules: Rules,
         pepper: bytes = b"xinfang",
         directory_refresh_seconds: float = 1.0,
         codes: Callable[[int], str] = _code_generator,

@@ -8,12 +8,12 @@ ask here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
 from domain.acts import Rules
-from domain.calendar import china_date
+from domain.calendar import NOT_COVERED, NOT_COVERED_MESSAGE, china_date
 from domain.classification import Category, Document
 
 TRANSFER_DAYS = 15  # Art.22
@@ -27,6 +27,9 @@ RECHECK_DAYS = 30  # Art.36
 
 # What a unit may do with a matter it received to meet its Art.23 duty in time.
 ACTED_ON = frozenset({"accepted", "objected", "declined", "passed_on"})
+
+# Deadlines whose last day a bureau sets instead of the calendar counting it (Art.22).
+_SET_BY_THE_BUREAU = frozenset({"assigned_report"})
 
 # Warning levels (domain.md §6): normal, warning, alert, severe, overdue.
 WARNING_LEVELS = ("normal", "warning", "alert", "severe", "overdue")
@@ -43,6 +46,9 @@ class Deadline:
     due: date
     done_on: date | None
     article: str
+    # False when the calendar counted this period over days no holiday notice covers: the due
+    # day then assumes weekends are the only rest days, and every reader is told so.
+    calendar_covered: bool = True
 
     def status_on(self, day: date) -> DeadlineStatus:
         if self.kind == "window":
@@ -97,6 +103,8 @@ class DeadlineStatus:
             "days_left": self.days_left,
             "days_late": self.days_late,
             "warning_level": self.warning_level,
+            "calendar_warning": None if d.calendar_covered else NOT_COVERED,
+            "calendar_warning_message": None if d.calendar_covered else NOT_COVERED_MESSAGE,
         }
 
 
@@ -286,7 +294,12 @@ def deadlines_of(case: Any, rules: Rules) -> list[Deadline]:
                 "第三十六条",
             )
         )
-    return out
+    return [
+        d
+        if d.step in _SET_BY_THE_BUREAU or cal.covers_period(d.start, d.due)
+        else replace(d, calendar_covered=False)
+        for d in out
+    ]
 
 
 def statuses_on(case: Any, rules: Rules, day: date) -> list[DeadlineStatus]:

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from domain.acts import Rules
-from domain.calendar import WorkCalendar
+from gateways.holidays import load_calendar
 
 if TYPE_CHECKING:
     from projections.recommendation_rules import Thresholds
@@ -62,6 +59,8 @@ class Settings:
     kafka_events_topic: str = "xinfang.events"
     kafka_intake_topic: str = "xinfang.intake"
     kafka_dlq_topic: str = "xinfang.intake.dlq"
+    # Adds to or overrides the State Council's holidays shipped with the software
+    # (gateways.holidays): the calendar is on with no file.
     holidays_file: str | None = None
     suggestion_days: int = 60
     accusation_days: int = 60
@@ -164,16 +163,3 @@ class Settings:
             policy_areas=self.recommendation_policy_areas,
             urges=self.recommendation_urges,
         )
-
-
-def load_calendar(path: str | None) -> WorkCalendar:
-    """A holiday calendar from a JSON file ``{"holidays": [...], "workdays": [...]}``; with no
-    file, no holidays and no roll-forward (the default the issue asks for)."""
-    if not path:
-        return WorkCalendar()
-    data = json.loads(Path(path).read_text(encoding="utf-8"))
-    return WorkCalendar.of(
-        holidays=[date.fromisoformat(d) for d in data.get("holidays", [])],
-        workdays=[date.fromisoformat(d) for d in data.get("workdays", [])],
-        roll_forward=bool(data.get("roll_forward", True)),
-    )

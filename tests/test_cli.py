@@ -216,6 +216,10 @@ def test_serve_seeds_an_empty_store_and_answers_with_a_printed_token(tmp_path: P
         assert token and case, printed
         for key in ("HANDLER", "LEADER", "INSPECTOR", "ADMIN"):
             assert f"export TOKEN_{key}=" in printed
+        # The holiday calendar is on with no configuration, and says which years it covers.
+        assert "节假日安排 holiday calendar: chinese-calendar " in printed
+        calendar = httpx.get(f"{base}/health", timeout=10).json()["calendar"]
+        assert calendar["source"].startswith("chinese-calendar ") and len(calendar["years"]) == 2
         reply = httpx.get(
             f"{base}/api/v1/petitions/{case.group(1)}",
             headers={"Authorization": f"Bearer {token.group(1)}"},

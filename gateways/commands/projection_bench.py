@@ -118,7 +118,7 @@ def seed_cases(service: CaseService, n_cases: int, seed: int = 11) -> int:
                     )
                     case.serve(act(handler, rng.uniform(1, 5)))
                     if fate > 0.7 and case.is_path_6:
-                        case.conclude(act(bureau, 31))
+                        case.conclude(act(bureau, 41))  # past the window and any holiday run
         recorded.extend(case.collect_events())
     # Recorded in time order, as a live system records them (one clock, one history).
     recorded.sort(key=lambda e: e.timestamp)

@@ -23,10 +23,12 @@ from uuid import UUID
 import uvicorn
 
 from domain.application import CaseService
+from domain.calendar import china_date
 from domain.units import area_prefix
 from gateways.commands.demo import seed_into
 from gateways.demo import DEMO_OFFICIALS, first_case, has_cases
 from gateways.demo.cases import DemoSummary
+from gateways.holidays import coverage_warning
 from gateways.http.app import create_app
 from gateways.settings import Settings
 from gateways.shared_cache import cache_file_for_run
@@ -48,6 +50,7 @@ def run_serve(settings: Settings, args: argparse.Namespace) -> int:
     )
     service = build_service(settings)
     try:
+        warn_about_calendar(service)
         summary = _seed_if_wanted(settings, service, args.demo)
         sample = UUID(summary.samples["home"]) if summary and "home" in summary.samples else None
         print(banner(settings, service, sample or first_case(service), summary), flush=True)
@@ -56,6 +59,15 @@ def run_serve(settings: Settings, args: argparse.Namespace) -> int:
     finally:
         service.close()
     return 0
+
+
+def warn_about_calendar(service: CaseService) -> str | None:
+    """Log at start-up when today is near the end of the years the holiday calendar covers,
+    or past them: deadlines beyond are counted on weekends only (``gateways.holidays``)."""
+    warning = coverage_warning(service.rules.calendar, china_date(service.clock.now()))
+    if warning:
+        log.warning(warning)
+    return warning
 
 
 def _seed_if_wanted(
@@ -85,6 +97,7 @@ def banner(
         "信访事项协同办理系统 xinfang",
         f"  接口文档 API docs (OpenAPI): {base}/docs",
         f"  存储 store: {store}",
+        f"  节假日安排 holiday calendar: {_calendar_line(settings, service)}",
     ]
     if summary is not None:
         lines.append(f"  已生成演示数据 demo seeded: {summary.cases} 件信访事项 cases")
@@ -103,6 +116,13 @@ def banner(
             f'  curl -H "Authorization: Bearer $TOKEN_BUREAU" {base}/api/v1/petitions/{sample}/history',
         ]
     return "\n".join(lines)
+
+
+def _calendar_line(settings: Settings, service: CaseService) -> str:
+    calendar = service.rules.calendar
+    years = f"{calendar.years[0]}-{calendar.years[1]}" if calendar.years else "none"
+    extra = f" + {settings.holidays_file}" if settings.holidays_file else ""
+    return f"{calendar.source or 'none'} ({years}){extra}"
 
 
 def _demo_tokens(settings: Settings, service: CaseService) -> list[str]:

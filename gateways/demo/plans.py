@@ -51,6 +51,9 @@ OPEN_SLACK: dict[str, int] = {
     "reviewed": 25,
     "rechecking": 25,
 }
+# The longest run of rest days in the State Council's notices (Spring Festival 2020, extended):
+# a period ending on a rest day runs on to the next working day (Civil Code Art.203).
+LONGEST_REST = 10
 STILL_OPEN = ("handling", "extended", "served", "reviewing")  # where a repeat finds its original
 UPPER_BUREAUS = ("33-bureau", "3301-bureau")
 
@@ -354,8 +357,9 @@ class Planner:
             early = s == "evaluated" and rng.random() < 0.5
             if early:
                 d = self._evaluate(plan, d + g(rng, 1, 10), outcome)
-            # Art.35: no review asked within 30 days of service, so the case concludes.
-            d = plan.add(d + g(rng, 31, 40), "conclude", handler)
+            # Art.35: no review asked within 30 days of service, so the case concludes. The
+            # 30 days end on a working day (Civil Code Art.203): up to LONGEST_REST days later.
+            d = plan.add(d + g(rng, 31 + LONGEST_REST, 40 + LONGEST_REST), "conclude", handler)
             if s == "evaluated" and not early:
                 self._evaluate(plan, d + g(rng, 0, 10), outcome)
             return

@@ -21,6 +21,7 @@ import gateways.http.routes.audit as audit
 import gateways.http.routes.figures as figures
 import gateways.http.routes.recommendations as recommendations
 from domain.application import CaseService, Clock
+from gateways.holidays import calendar_health
 from gateways.http import fast_acts, heap
 from gateways.http.errors import install_error_handlers
 from gateways.http.routes import chain, ledger, petitions, supervision, tracking, units, warnings
@@ -60,10 +61,30 @@ of the Regulation refuses the act, 422 malformed input.
 """
 
 
+class CalendarHealth(BaseModel):
+    source: str | None = Field(
+        description="节假日安排的来源 where the State Council's holiday notices come from",
+        examples=["chinese-calendar 1.11.0"],
+    )
+    years: list[int] | None = Field(
+        description="覆盖的首尾年份；其外的期限仅按周末推算 first and last year covered; "
+        "outside them deadlines assume weekends only",
+        examples=[[2004, 2026]],
+    )
+    extra_file: str | None = Field(
+        description="XINFANG_HOLIDAYS_FILE：补充或更正的节假日 a file adding to or overriding them"
+    )
+    roll_forward: bool = Field(
+        description="期限末日为休息日的，顺延至下一个工作日 a period ending on a rest day ends "
+        "on the next working day"
+    )
+
+
 class Health(BaseModel):
     status: str = Field(examples=["ok"])
     store: str = Field(examples=["sqlite"])
     position: int = Field(description="最新事件在存储中的位置 last store position")
+    calendar: CalendarHealth
 
 
 # FastAPI ≥ 0.16x asks OpenTelemetry on every request whether anyone is listening (an
@@ -155,11 +176,15 @@ def create_app(
 
     @app.get("/health", response_model=Health, tags=["运行 operations"], summary="健康检查 health")
     def health(request: Request) -> Any:
-        """Liveness and the store's last position (no token needed)."""
+        """Liveness, the store's last position and the years the holiday calendar covers (no
+        token needed)."""
         live: CaseService = request.app.state.service
         position = live.recorder.max_notification_id() or 0
         store = "postgres" if settings.uses_postgres else "sqlite"
-        return JSONResponse({"status": "ok", "store": store, "position": position})
+        calendar = calendar_health(live.rules.calendar, settings.holidays_file)
+        return JSONResponse(
+            {"status": "ok", "store": store, "position": position, "calendar": calendar}
+        )
 
     return app
 

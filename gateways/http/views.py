@@ -14,7 +14,7 @@ from uuid import UUID
 
 from domain import access
 from domain.acts import Actor, Rules
-from domain.calendar import china_date
+from domain.calendar import NOT_COVERED, china_date
 from domain.case_state import Stage
 from domain.chain import event_digest, event_id
 from domain.classification import Category
@@ -241,6 +241,8 @@ def tracking_view(
                 "due": s.deadline.due.isoformat(),
                 "status": s.status,
                 "days_left": s.days_left,
+                # A due day counted past the holiday notices the system holds may still move.
+                "calendar_warning": None if s.deadline.calendar_covered else NOT_COVERED,
             }
             for s in statuses_on(case, rules, today)
         ],

@@ -17,18 +17,20 @@ def test_a_path_6_appeal_from_registration_to_recheck(api: Api) -> None:
     assert case["stage"] == "awaiting_acceptance"
     assert case["holder_unit_id"] == TOWN_1
 
-    api.on(2)
+    # Accepted on day 7 (Monday 9 March) and the recheck requested on day 84: every last day
+    # below is a working day, so none rolls forward past a rest day.
+    api.on(7)
     case = api.done(case_id, TOWN_1, "accept", path="6")
     assert case["stage"] == "handling" and case["path"] == "6"
     answer = next(d for d in case["deadlines"] if d["step"] == "answer")
-    assert answer["due"] == api.day(62).isoformat() and answer["status"] == "running"
+    assert answer["due"] == api.day(67).isoformat() and answer["status"] == "running"
 
     api.on(50)
     case = api.done(
         case_id, TOWN_1, "extend", days=20, reason="案情复杂", approved_by="街道分管领导"
     )
     answer = next(d for d in case["deadlines"] if d["step"] == "answer")
-    assert answer["due"] == api.day(82).isoformat()
+    assert answer["due"] == api.day(87).isoformat()
     assert case["extensions"][0]["days"] == 20
 
     api.on(60)
@@ -57,7 +59,7 @@ def test_a_path_6_appeal_from_registration_to_recheck(api: Api) -> None:
     api.on(81)
     api.done(case_id, COUNTY_GOV, "serve")
 
-    api.on(85)
+    api.on(84)
     case = api.done(case_id, COUNTY_BUREAU, "recheck-request")
     assert case["stage"] == "rechecking" and case["recheck"]["unit_id"] == CITY_GOV
 
@@ -71,7 +73,7 @@ def test_a_path_6_appeal_from_registration_to_recheck(api: Api) -> None:
         note="公开听证",
     )
     recheck = next(d for d in case["deadlines"] if d["step"] == "recheck")
-    assert recheck["due"] == api.day(85 + 30 + 2).isoformat()  # hearing days not counted
+    assert recheck["due"] == api.day(84 + 30 + 2).isoformat()  # hearing days not counted
 
     api.on(100)
     case = api.done(case_id, CITY_GOV, "recheck", outcome="not_supported", opinion="复核维持。")

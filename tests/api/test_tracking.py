@@ -13,7 +13,7 @@ def test_tracking_with_the_code_shows_dates_stage_and_deadlines_only(api: Api) -
     serial, code = registered["serial_number"], registered["query_code"]
     api.on(1)
     api.done(registered["id"], COUNTY_BUREAU, "transfer", to_unit_id=TOWN_1)
-    api.on(2)
+    api.on(7)  # + 60 days: Friday 8 May, a working day
     api.done(registered["id"], TOWN_1, "accept", path="6")
 
     response = api.client.get(f"{TRACK}/{serial}", params={"code": code})
@@ -23,11 +23,12 @@ def test_tracking_with_the_code_shows_dates_stage_and_deadlines_only(api: Api) -
     assert seen["stage"] == "handling" and seen["stage_label"] == "办理中"
     assert seen["registered_on"] == api.day(0).isoformat()
     assert seen["transferred_on"] == api.day(1).isoformat()
-    assert seen["accepted_on"] == api.day(2).isoformat()
+    assert seen["accepted_on"] == api.day(7).isoformat()
     assert seen["answered_on"] is None
     assert seen["handling_unit"] == "转塘街道办事处"
     answer = next(d for d in seen["deadlines"] if d["step"] == "answer")
-    assert answer["due"] == api.day(62).isoformat()
+    assert answer["due"] == api.day(67).isoformat()
+    assert answer["calendar_warning"] is None
     text = response.text
     for private in ("张三丰", "330106198001011234", "13800000000", "补偿款至今", TOWN_1):
         assert private not in text

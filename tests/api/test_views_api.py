@@ -35,9 +35,14 @@ def test_the_ledger_lists_and_filters(api: Api, story: dict[str, Any]) -> None:
     assert everything.json()["total"] == 8
     overdue = api.get("/api/v1/petitions", COUNTY_BUREAU, overdue="true", limit=2)
     body = overdue.json()
-    # b, d, f and h; the accusation e owes no acceptance notice (Art.30).
-    assert body["total"] == 4 and len(body["items"]) == 2 and body["today"] == "2026-03-23"
+    # b, d and h; the accusation e owes no acceptance notice (Art.30), and f's transfer period
+    # ended on Sunday 22 March, so it runs to the end of Monday 23 March.
+    assert body["total"] == 3 and len(body["items"]) == 2 and body["today"] == "2026-03-23"
     assert all(i["warning_level"] == "overdue" for i in body["items"])
+    api.on(22)
+    body = api.get("/api/v1/petitions", COUNTY_BUREAU, overdue="true", limit=2).json()
+    assert body["total"] == 4 and body["today"] == "2026-03-24"
+    api.on(21)
     leader = api.get("/api/v1/petitions", COUNTY_BUREAU, leader_owned="true").json()
     assert [i["case_id"] for i in leader["items"]] == [str(story["c"])]
 
@@ -65,7 +70,13 @@ def test_the_ledger_exports_as_csv_for_excel(api: Api, story: dict[str, Any]) ->
 
 def test_the_supervision_roll_up_now_and_as_of(api: Api, story: dict[str, Any]) -> None:
     now = api.get("/api/v1/supervision/330106", COUNTY_BUREAU).json()
-    assert now["registrations"] == 8 and now["backlog"] == 4 and now["as_of"] is None
+    # f's transfer period runs to the end of today, Monday (its 15th day was a Sunday); the
+    # accusation e owes no acceptance notice (Art.30).
+    assert now["registrations"] == 8 and now["backlog"] == 3 and now["as_of"] is None
+    assert [a["division"] for a in now["areas"]] == ["330106001", "330106002"]
+    api.on(22)  # f is late too: the towns are level on missed duties and backlog
+    now = api.get("/api/v1/supervision/330106", COUNTY_BUREAU).json()
+    assert now["backlog"] == 4
     assert [a["division"] for a in now["areas"]] == ["330106001", "330106002"]
     then = api.get(
         "/api/v1/supervision/330106",

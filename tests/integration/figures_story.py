@@ -4,24 +4,26 @@ assessment figure for May is counted by hand in ``tests/integration/test_figures
 The world starts on 2026-01-05 (Monday). B = the county bureau (西湖区信访局), T1 = town 1
 (转塘街道办事处, villages 330106001…), T2 = town 2 (双浦镇人民政府, 330106002…), C = the city
 bureau. Every matter is a letter from its own petitioner (王某n) unless told; "path 5" cases
-end with the reply (Concluded), path 6 opinions wait for the review window.
+end with the reply (Concluded), path 6 opinions wait for the review window. Due days are those
+of the State Council's calendar: a period ending on a rest day ends on the next working day.
 
 ====  ====  ==========================================================================
 case  area  timeline (2026)
 ====  ====  ==========================================================================
-k1    T1    reg 03-25, B→T1 03-27, accepted 04-01, answered 05-20 (due 05-31), served
+k1    T1    reg 03-25, B→T1 03-27, accepted 04-01, answered 05-20 (due Mon 06-01), served
             05-21, evaluated satisfied 05-22
-k2    T1    reg 02-25, B→T1 03-01, accepted 03-05, answered 05-10 (due 05-04),
+k2    T1    reg 02-25, B→T1 03-01, accepted 03-05, answered 05-10 (due 05-06),
             evaluated basically satisfied 05-15
-k3    T2    reg 03-01, B→T2 03-03, accepted 03-10 (due 05-09), extension of 30 days
-            granted 05-01 (due 06-08), answered 05-28, evaluated unsatisfied 05-30
+k3    T2    reg 03-01, B→T2 03-03, accepted 03-10 (due Sat 05-09, a 调休 working day),
+            extension of 30 days granted 05-01 (due 06-08), answered 05-28, evaluated
+            unsatisfied 05-30
 k4    T2    reg 03-10, B→T2 03-12, accepted 03-20, never answered (due 05-19)
-k5    T1    reg 01-10, B→T1 01-12, accepted 01-20, never answered (due 03-21);
+k5    T1    reg 01-10, B→T1 01-12, accepted 01-20, never answered (due Mon 03-23);
             leader 王书记 owns it from 04-10
 k6    T1    reg 02-10, B→T1 02-12, accepted on path 5 02-20 (due 04-21); leader from
             04-25; replied 05-12 (concluded); evaluated basically satisfied 06-03
-k7    T1    reg 05-02, B→T1 05-10 (due 05-17), accepted 05-12 (due 05-25)
-k8    T2    reg 04-20, B→T2 05-08 (due 05-05), accepted 05-26 (due 05-23)
+k7    T1    reg 05-02, B→T1 05-10 (due Mon 05-18), accepted 05-12 (due 05-25)
+k8    T2    reg 04-20, B→T2 05-08 (due 05-06), accepted 05-26 (due Mon 05-25)
 k9    T1    reg 05-05, transferred only 06-05 (due 05-20)
 k10   T2    reg 04-01, never transferred (due 04-16)
 k11   T2    reg 05-04, B→T2 05-06, never accepted (due 05-21)

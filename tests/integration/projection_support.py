@@ -10,11 +10,12 @@ a     letter, transferred to town 1 on day 1, accepted day 2 (path 6), answered 
       served day 11                                                    (answered, on time)
 b     letter, transferred to town 1 on day 1, never accepted      (accept duty due day 16)
 c     letter, transferred to town 2 on day 3, accepted day 4; leader 王书记 owns it
-      (answer due day 64)
+      (answer due day 64, Tuesday 5 May, in the Labour Day holiday: due day 65)
 d     registered by the county bureau on day 2, never transferred (transfer due day 17)
 e     accusation against town 2 (about village 2), routed to the county discipline
       inspection on day 2                (no acceptance notice owed: Art.30, not Art.23)
 f     visit at the city bureau about village 2 on day 5: level-skipping, stays registered
+      (transfer due day 20, a Sunday: the period runs to Monday, day 21; overdue from day 22)
 g     same petitioner and matter as b on day 6: a repeat, declined at once (b is repeated)
 h     letter about village 2, transferred to town 2 on day 1, urged on day 20, still not
       accepted                                                    (accept duty due day 16)
@@ -196,5 +197,6 @@ def later(world: World, cases: dict[str, UUID]) -> None:
         leader_name="赵区长",
         leader_unit_id=COUNTY_GOV,
     )
-    w.on(42)
+    # a's review window (served day 11) ends on day 41, a Sunday: it runs to Monday, day 42.
+    w.on(43)
     w.act(cases["a"], TOWN_1, "conclude")

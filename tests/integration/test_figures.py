@@ -5,36 +5,37 @@ hand from the story of ``tests/integration/figures_story.py`` (read it first), j
 The rule (``projections.figures``): a duty counts in May if done in May (on time / late), or
 if still undone and overdue at the close of 05-31 (due in May: "overdue" / "not answered";
 due before May: "carried"). Due days are 15 days after receipt (transfer, acceptance) and 60
-after acceptance (+ extension) for answers.
+after acceptance (+ extension) for answers; a last day that is a rest day (weekend or the Labour
+Day holiday, 05-01 to 05-05) moves to the next working day.
 
 Bureau 及时受理率 (the county bureau's transfers):
 
 =======  ==================================================================  =========
 class    duties                                                                 count
 =======  ==================================================================  =========
-timely   k7 (done 05-10, due 05-17), k11 (05-06/05-19), k13 (05-02/05-16),     5
+timely   k7 (done 05-10, due 05-18), k11 (05-06/05-19), k13 (05-02/05-16),     5
          k14 (declined at once 05-15), k15 (05-12/05-21, the county bureau
          answers for the chain C→B)
-late     k8 (done 05-08, due 05-05)                                              1
+late     k8 (done 05-08, due 05-06)                                              1
 overdue  k9 (due 05-20, done only 06-05), k10 (due 04-16, carried)               2
 —        not counted: k1-k6, k12, k18 (done before May), k17 (due 06-09)
 =======  ==================================================================  =========
 → 5 / 8 = 0.625
 
 Handling units' 及时受理率 (acceptance notices): timely k7 (T1, 05-12 ≤ 05-25), k15 (T2, 05-20
-≤ 05-27); late k8 (T2, 05-26 > 05-23); overdue k11 (T2, due 05-21), k12 (T1, due 04-17,
+≤ 05-27); late k8 (T2, 05-26 > 05-25); overdue k11 (T2, due 05-21), k12 (T1, due 04-17,
 carried); k13 is anonymous: no notice duty at all → 2 / 5 = 0.4.
 
-按期办结率 (answers): on time k1 (05-20 ≤ 05-31), k3 (05-28 ≤ 06-08 only thanks to the 30-day
-extension; 05-09 without it); late k2 (05-10 > 05-04), k6 (05-12 > 04-21); not answered k4
-(due 05-19); overdue not answered k5 (due 03-21, carried) → 2 / 6 = 0.3333.
+按期办结率 (answers): on time k1 (05-20 ≤ 06-01), k3 (05-28 ≤ 06-08 only thanks to the 30-day
+extension; 05-09 without it); late k2 (05-10 > 05-06), k6 (05-12 > 04-21); not answered k4
+(due 05-19); overdue not answered k5 (due 03-23, carried) → 2 / 6 = 0.3333.
 
 参评率 / 满意率 (results published in May, named petitioners): k1 satisfied, k2 basically
 satisfied, k3 unsatisfied, k6 not evaluated by the close (06-03) → 3 / 4 = 0.75 and
 (1 + 1) / 3 = 0.6667. Bureaus answered nothing: every bureau rate but 及时受理率 is None.
 
 Of the area: registrations in May k7, k9, k11, k13, k14, k15, k17 = 7, of which 1 repeat (k14)
-→ 0.1429, 1 level-skipping visit (k15). 积案 at the close of 04-30: k5 (answer due 03-21), k6
+→ 0.1429, 1 level-skipping visit (k15). 积案 at the close of 04-30: k5 (answer due 03-23), k6
 (04-21), k10 (transfer 04-16), k12 (acceptance 04-17) = 4, of which k6 concluded 05-12 → 积案化解率
 1 / 4. 积案 at the close of 05-31: k4, k5, k9, k10, k11, k12 (overdue) and k7 (petitioned again
 by k14) = 7 (k15's transfer is done by the county bureau; the city bureau's part of the chain
@@ -178,16 +179,19 @@ def test_a_running_month_is_judged_on_today(may: May) -> None:
 def test_the_worst_late_cases_of_may(may: May) -> None:
     scope = Scope.of(official(COUNTY_BUREAU), may.directory)
     late = worst_late(may.db, scope, "330106", *MAY, may.directory, JUDGED)
+    # Periods ending on a rest day end on the next working day: k5's answer was due Monday
+    # 03-23 (not Saturday 03-21), k2's on 05-06 and k8's transfer on 05-06 (not 05-04 and
+    # 05-05, Labour Day holiday), k8's acceptance on Monday 05-25 (not Saturday 05-23).
     assert [(may.key(r["case_id"]), r["step"], r["days_late"]) for r in late] == [
-        ("k5", "answer", 71),
+        ("k5", "answer", 69),
         ("k10", "transfer", 45),
         ("k12", "accept", 44),
         ("k6", "answer", 21),
         ("k4", "answer", 12),
         ("k9", "transfer", 11),
         ("k11", "accept", 10),
-        ("k2", "answer", 6),
-        ("k8", "accept", 3),
+        ("k2", "answer", 4),
+        ("k8", "transfer", 2),
     ]
     assert late[0]["unit_name"] == "转塘街道办事处" and late[0]["done_on"] is None
     assert late[0]["status_label"] == "超期未办" and late[3]["done_on"] == "2026-05-12"

@@ -146,7 +146,7 @@ def test_scenario_18_an_anonymous_letter_is_never_late_for_notice(
     direct = world.register(by=TOWN_1, anonymous=True, petitioners=[], matter_kind="road")
     world.on(1)
     world.act(sent, COUNTY_BUREAU, "transfer", to_unit_id=TOWN_1)
-    world.on(30)
+    world.on(28)  # its answer is due on day 88, Friday 29 May: overdue at the close of May
     world.act(direct, TOWN_1, "accept", path="6")
     world.on(40)
     world.act(sent, TOWN_1, "accept", path="6")

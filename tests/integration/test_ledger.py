@@ -88,8 +88,12 @@ def test_filters_by_status_stage_and_step(ledger) -> None:
 
 
 def test_overdue_is_judged_on_the_day_asked(ledger) -> None:
-    assert listed(ledger, overdue=True) == {"b", "d", "f", "h"}
-    assert listed(ledger, overdue=False) == {"a", "c", "e", "g"}
+    # f's transfer period ends on day 20, a Sunday: it runs to the end of Monday, day 21
+    # (a period ending on a rest day ends on the next working day), so f is late from day 22.
+    # The accusation e owes no acceptance notice (Art.30): never overdue for it.
+    assert listed(ledger, overdue=True) == {"b", "d", "h"}
+    assert listed(ledger, overdue=False) == {"a", "c", "e", "f", "g"}
+    assert listed(ledger, on=22, overdue=True) == {"b", "d", "f", "h"}
     # On day 16 the acceptance notices of b and h are due today: not yet late.
     assert listed(ledger, on=16, overdue=True) == set()
     assert listed(ledger, on=17, overdue=True) == {"b", "h"}
@@ -143,7 +147,8 @@ def test_a_row_tells_where_its_next_duty_stands(ledger) -> None:
     assert b["repeats_count"] == 1 and b["holder_unit_name"] == "转塘街道办事处"
     c = items[cases["c"]]
     assert c["leaders"] == "王书记" and c["next_step"] == "answer" and not c["overdue"]
-    assert c["next_due"] == (date(2026, 3, 6).replace(month=5, day=5)).isoformat()
+    # 60 days from acceptance on day 4 end on 5 May, in the Labour Day holiday: on 6 May.
+    assert c["next_due"] == date(2026, 5, 6).isoformat()
     assert items[cases["h"]]["urges_count"] == 1
     assert items[cases["a"]]["next_due"] is None and items[cases["a"]]["stage"] == "answered"
 
@@ -170,7 +175,7 @@ def test_the_csv_export_opens_in_excel_with_chinese_headers(ledger) -> None:
             db,
             Scope.of(official(COUNTY_BUREAU), directory),
             LedgerFilter(),
-            world.day(21),
+            world.day(22),  # the day after f's transfer period ran out (see the story)
             directory,
         )
     )

@@ -76,20 +76,26 @@ def test_the_county_dashboard_on_day_21(world: World, db: ViewDatabase) -> None:
         "concluded": 1,  # g, a repeat declined at once
     }
     # (running, missed): d and f were never transferred; b and h never accepted (e, an
-    # accusation, owes no acceptance notice: Art.30).
-    assert by_step(county) == {"transfer": (0, 2), "accept": (0, 2), "answer": (1, 0)}
-    assert county["backlog"] == 4
+    # accusation, owes no acceptance notice: Art.30). f's 15 days end on day 20, a Sunday, so
+    # they run to the end of today, Monday (day 21).
+    assert by_step(county) == {"transfer": (1, 1), "accept": (0, 2), "answer": (1, 0)}
+    assert county["backlog"] == 3
     assert county["repeats"] == 1 and county["repeat_rate"] == 0.125
     leaders = county["leader_owned"]
     assert (leaders["total"], leaders["open"], leaders["resolved"]) == (1, 1, 0)
     assert leaders["cases"][0]["leaders"] == "王书记"
     assert leaders["cases"][0]["stage"] == "handling" and leaders["cases"][0]["days_open"] == 21
-    areas = [(a["division"], a["rank"], a["missed"], a["backlog"]) for a in county["areas"]]
-    # Level on missed duties and backlog, town 1 ranks worse on its repeat rate.
-    assert areas == [("330106001", 1, 2, 2), ("330106002", 2, 2, 2)]
-    town_1 = county["areas"][0]
+    # Town 1 has two missed duties today (b, d), town 2 one (h); f's is missed from tomorrow.
+    areas = {a["division"]: (a["missed"], a["backlog"]) for a in county["areas"]}
+    assert areas == {"330106002": (1, 1), "330106001": (2, 2)}
+    town_1 = next(a for a in county["areas"] if a["division"] == "330106001")
     assert town_1["registrations"] == 5 and town_1["repeat_rate"] == 0.2
     assert town_1["name"] == "转塘街道办事处"
+    world.on(22)
+    county = dashboard(world, db, "330106")
+    areas_ranked = [(a["division"], a["rank"], a["missed"], a["backlog"]) for a in county["areas"]]
+    # Level on missed duties and backlog, town 1 ranks worse on its repeat rate.
+    assert areas_ranked == [("330106001", 1, 2, 2), ("330106002", 2, 2, 2)]
 
 
 def test_the_roll_up_of_a_city_and_a_village(world: World, db: ViewDatabase) -> None:
@@ -112,11 +118,12 @@ def test_counts_seen_by_the_accused_unit_leave_the_accusation_out(
     world.on(21)
     seen_by_town_2 = dashboard(world, db, "330106002", official(TOWN_2))
     assert seen_by_town_2["registrations"] == 2  # f and h; the accusation e is not counted
-    assert by_step(seen_by_town_2) == {"transfer": (0, 1), "accept": (0, 1)}
-    assert seen_by_town_2["backlog"] == 2
+    # f's transfer period ran to the end of today, Monday (its 15th day was a Sunday).
+    assert by_step(seen_by_town_2) == {"transfer": (1, 0), "accept": (0, 1)}
+    assert seen_by_town_2["backlog"] == 1
     seen_above = dashboard(world, db, "330106002", official(COUNTY_GOV))
     assert seen_above["registrations"] == 3
-    assert by_step(seen_above) == {"transfer": (0, 1), "accept": (0, 1)}
+    assert by_step(seen_above) == {"transfer": (1, 0), "accept": (0, 1)}
     as_of = dashboard(world, db, "330106002", official(TOWN_2), as_of=world.clock.now())
     assert as_of["registrations"] == 2
 

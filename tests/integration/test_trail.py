@@ -198,7 +198,8 @@ def test_the_timeline_names_every_act_with_its_official_and_times(told: Story) -
 
 def test_an_undone_duty_names_the_official_of_the_units_last_act(told: Story) -> None:
     [s4] = trail(told, "s4")["faults"]
-    assert (s4["status"], s4["days_late"], s4["official_id"]) == ("overdue", 20, WANG.official_id)
+    # Due Monday 23 March (its 15th day was a Sunday): 19 days late on 11 April.
+    assert (s4["status"], s4["days_late"], s4["official_id"]) == ("overdue", 19, WANG.official_id)
     assert s4["event_ids"] == ids(told, "s4", "Registered")
     # The accusation was routed on late by the bureau; the discipline inspection body that
     # has not accepted it owes no 15-day notice (Art.30), so it shows no duty of its own.
@@ -261,7 +262,7 @@ def test_a_fault_falls_in_the_period_of_the_day_it_arose(told: Story) -> None:
     assert [k for k, _, _ in found(told, **period)] == ["s2", "s3", "acc"]
     assert [k for k, _, _ in found(told, period_to=date(2026, 3, 18))] == ["acc", "s2"]
     assert [k for k, _, _ in found(told, period_from=date(2026, 3, 21))] == ["rev", "s4"]
-    assert found(told, period_from=date(2026, 3, 24)) == []
+    assert found(told, period_from=date(2026, 3, 25)) == []  # s4 is late from 03-24
     assert found(told, division="330106002") == [
         ("acc", "art46", TOWN_2),
         ("s3", "art44", TOWN_2),
@@ -270,9 +271,11 @@ def test_a_fault_falls_in_the_period_of_the_day_it_arose(told: Story) -> None:
 
 
 def test_late_is_judged_on_the_day_asked(told: Story) -> None:
-    # s4's transfer is due on day 20: not yet a fault that day, one day late the next.
+    # s4's 15th day is day 20, a Sunday: the transfer is due on Monday, day 21 (a period
+    # ending on a rest day ends on the next working day). Not yet a fault then, late the next.
     assert "s4" not in [k for k, _, _ in found(told, on=20)]
-    s4 = faults(told, on=21, official_id=WANG.official_id)["items"]
+    assert "s4" not in [k for k, _, _ in found(told, on=21)]
+    s4 = faults(told, on=22, official_id=WANG.official_id)["items"]
     assert [(i["status"], i["days_late"]) for i in s4] == [("overdue", 1)]
     assert [k for k, _, _ in found(told, on=17)] == ["acc", "s2", "s3"]
     # The accusation's 15 days to be routed on end on day 17 (2026-03-19): late from day 18.

@@ -2,7 +2,8 @@
 (normal, warning, alert, severe, overdue) of ``domain.deadlines``.
 
 Story of ``projection_support.populate``: town 1 owes the acceptance notice of b by day 16,
-town 2 that of h by day 16 and the answer of c by day 64 (2026-05-05), the county bureau the
+town 2 that of h by day 16 and the answer of c by day 65 (its 60th day, 2026-05-05, falls in
+the Labour Day holiday: due 2026-05-06), the county bureau the
 transfer of d by day 17, the county discipline inspection the acceptance of e by day 17.
 """
 
@@ -76,7 +77,7 @@ def test_only_duties_within_the_horizon_are_listed(story) -> None:
     assert near["due_soon"][0]["urges_count"] == 1  # urged on day 20
     far = warnings_of(story, TOWN_2, on=14, within=60)
     assert steps(far, "due_soon", story) == [("h", "accept", "alert"), ("c", "answer", "normal")]
-    assert far["due_soon"][1]["due_on"] == "2026-05-05" and far["due_soon"][1]["leader_owned"]
+    assert far["due_soon"][1]["due_on"] == "2026-05-06" and far["due_soon"][1]["leader_owned"]
 
 
 def test_each_unit_sees_its_own_duties(story) -> None:

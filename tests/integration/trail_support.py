@@ -22,7 +22,7 @@ acc   accusation against town 2 (village 2), registered day 2,      Art.43 burea
 acc2  accusation against the county discipline inspection itself,   Art.43 bureau, 1 day late
       registered day 2, routed to the city's on day 18               (2026-03-20)
 s4    registered day 5 by 王登记员 of the county bureau, never       Art.43 bureau (王登记员),
-      transferred                                                    undone (2026-03-23)
+      transferred (its 15th day is Sunday 22 March: due Monday 23)   undone (2026-03-24)
 ch    city bureau registers day 0, passes it to the county bureau    none: the chain shares
       day 2, which transfers to town 1 on day 4; accepted day 5      the 15 days
 ====  ======================================================================================

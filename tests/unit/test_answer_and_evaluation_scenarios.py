@@ -64,15 +64,26 @@ def test_a_reply_on_path_5_needs_no_opinion_document(world: World) -> None:
 
 
 def test_an_answer_never_served_keeps_the_handling_deadline_running(world: World) -> None:
-    """Art.32, 35: the opinion is given when the petitioner receives it."""
-    case_id = world.answered(day=10, served=None)
+    """Art.32, 35: the opinion is given when the petitioner receives it. Accepted on day 10,
+    its 60th day is day 70 (Monday 11 May); answered on day 20 but served only on day 75."""
+    case_id = world.accepted(day=10)
+    world.on(20)
+    world.act(
+        case_id,
+        TOWN_1,
+        "answer",
+        outcome="not_supported",
+        opinion="不予支持。",
+        facts=FACTS,
+        basis=BASIS,
+    )
 
-    assert world.status(case_id, "answer", on=30).status == "running"
-    assert world.status(case_id, "answer", on=63).status == "missed"
-    world.on(70)
+    assert world.status(case_id, "answer", on=40).status == "running"
+    assert world.status(case_id, "answer", on=71).status == "missed"
+    world.on(75)
     world.act(case_id, TOWN_1, "serve")
-    answer = world.status(case_id, "answer", on=70)
-    assert (answer.status, answer.days_late) == ("missed", 8)
+    answer = world.status(case_id, "answer", on=80)
+    assert (answer.status, answer.days_late, answer.deadline.due) == ("missed", 5, world.day(70))
 
 
 def test_an_answer_served_in_time_is_on_time(world: World) -> None:

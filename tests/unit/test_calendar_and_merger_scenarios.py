@@ -176,39 +176,77 @@ def test_nothing_can_be_transferred_to_a_merged_unit_the_successor_receives_it(
 
 
 # --------------------------------------------------------------- scenario 20
-NATIONAL_DAY = [date(2026, 10, d) for d in range(1, 8)]
+# The State Council's holidays and adjusted working days (调休) are on by default: the worlds
+# below have no configuration. A period ending on a rest day ends on the next working day
+# (Civil Code Art.203, by analogy: domain.md "Counting days").
 
 
-@pytest.fixture
-def holiday_world(make_world: Callable[..., World], tmp_path: Path) -> World:
-    calendar = tmp_path / "holidays.json"
-    calendar.write_text(
-        json.dumps(
-            {
-                "holidays": [d.isoformat() for d in NATIONAL_DAY],
-                "workdays": ["2026-10-10"],
-            }
-        ),
-        encoding="utf-8",
-    )
-    return make_world(holidays_file=str(calendar))
+def holidays_file(tmp_path: Path, **content: object) -> str:
+    path = tmp_path / "holidays.json"
+    path.write_text(json.dumps(content), encoding="utf-8")
+    return str(path)
 
 
-def test_a_deadline_falling_on_a_holiday_moves_to_the_next_working_day(
-    holiday_world: World,
+def test_the_service_counts_with_the_state_councils_calendar_with_no_configuration(
+    world: World,
 ) -> None:
-    world = holiday_world
-    world.on(date(2026, 9, 16))  # + 15 days = 1 October, National Day
+    calendar = world.service.rules.calendar
+
+    assert world.settings is not None and world.settings.holidays_file is None
+    assert calendar.roll_forward and calendar.source.startswith("chinese-calendar ")
+    assert calendar.years is not None and calendar.years[0] <= 2022 and calendar.years[1] >= 2026
+    assert not calendar.is_working_day(date(2026, 10, 1))  # National Day
+    assert calendar.is_working_day(date(2026, 10, 10))  # a Saturday worked in exchange
+
+
+def test_a_deadline_falling_on_a_holiday_moves_to_the_next_working_day(world: World) -> None:
+    world.on(date(2026, 9, 16))  # + 15 days = 1 October, National Day (Art.22)
     case_id = world.register()
 
     transfer = world.status(case_id, "transfer")
-    assert transfer.deadline.due == date(2026, 10, 8)
+    assert transfer.deadline.due == date(2026, 10, 8)  # the first working day after the week
     world.on(date(2026, 10, 8))
     world.act(case_id, COUNTY_BUREAU, "transfer", to_unit_id=TOWN_1)
     assert world.status(case_id, "transfer").status == "met"
 
 
-def test_without_the_calendar_the_same_transfer_is_late(world: World) -> None:
+def test_an_acceptance_notice_due_on_national_day_is_due_after_the_golden_week(
+    world: World,
+) -> None:
+    world.on(date(2026, 9, 15))
+    case_id = world.register()
+    world.on(date(2026, 9, 16))  # the town receives the transfer: day 15 is 1 October (Art.23)
+    world.act(case_id, COUNTY_BUREAU, "transfer", to_unit_id=TOWN_1)
+
+    assert world.status(case_id, "accept").deadline.due == date(2026, 10, 8)
+    assert world.status(case_id, "accept", on=date(2026, 10, 8)).status == "running"
+    late = world.status(case_id, "accept", on=date(2026, 10, 9))
+    assert (late.status, late.days_late) == ("missed", 1)
+
+
+def test_a_calendar_day_period_ending_on_a_saturday_ends_on_the_monday(world: World) -> None:
+    world.on(date(2026, 3, 13))  # + 15 days = Saturday 28 March
+    case_id = world.register()
+
+    transfer = world.status(case_id, "transfer")
+    assert transfer.deadline.due == date(2026, 3, 30)
+    assert world.status(case_id, "transfer", on=date(2026, 3, 30)).status == "running"
+    assert world.status(case_id, "transfer", on=date(2026, 3, 31)).status == "missed"
+
+
+def test_a_period_ending_on_a_saturday_worked_in_exchange_ends_that_saturday(
+    world: World,
+) -> None:
+    world.on(date(2026, 9, 25))  # + 15 days = Saturday 10 October, a 调休 working day
+    case_id = world.register()
+
+    assert world.status(case_id, "transfer").deadline.due == date(2026, 10, 10)
+
+
+def test_with_roll_forward_switched_off_in_a_holidays_file_the_same_transfer_is_late(
+    make_world: Callable[..., World], tmp_path: Path
+) -> None:
+    world = make_world(holidays_file=holidays_file(tmp_path, roll_forward=False))
     world.on(date(2026, 9, 16))
     case_id = world.register()
     world.on(date(2026, 10, 8))
@@ -220,9 +258,8 @@ def test_without_the_calendar_the_same_transfer_is_late(world: World) -> None:
 
 
 def test_objection_days_skip_holidays_and_count_an_exchanged_weekend_workday(
-    holiday_world: World,
+    world: World,
 ) -> None:
-    world = holiday_world
     world.on(date(2026, 9, 29))
     case_id = world.register()
     world.on(date(2026, 9, 30))
@@ -233,3 +270,45 @@ def test_objection_days_skip_holidays_and_count_an_exchanged_weekend_workday(
     world.on(date(2026, 10, 13))
     case = world.act(case_id, TOWN_1, "object", reason="不属于本单位职责")
     assert case.objection_pending
+
+
+def test_a_holidays_file_adds_a_local_rest_day(
+    make_world: Callable[..., World], tmp_path: Path
+) -> None:
+    world = make_world(holidays_file=holidays_file(tmp_path, holidays=["2026-03-17"]))
+    world.on(0)  # + 15 days = Tuesday 17 March, made a day off by the file
+    case_id = world.register()
+
+    assert world.status(case_id, "transfer").deadline.due == date(2026, 3, 18)
+    assert world.service.rules.calendar.is_working_day(date(2026, 10, 10))  # notices still hold
+
+
+def test_a_holidays_file_overrides_a_day_of_the_notices(
+    make_world: Callable[..., World], tmp_path: Path
+) -> None:
+    # The file makes Saturday 10 October a rest day after all: a period ending then rolls on.
+    world = make_world(holidays_file=holidays_file(tmp_path, holidays=["2026-10-10"]))
+    world.on(date(2026, 9, 25))
+    case_id = world.register()
+
+    assert world.status(case_id, "transfer").deadline.due == date(2026, 10, 12)
+
+
+def test_a_deadline_counted_past_the_years_the_calendar_covers_carries_a_warning(
+    world: World,
+) -> None:
+    last = world.service.rules.calendar.years[1]  # type: ignore[index]
+    world.on(date(last, 12, 24))  # + 15 days: into a year no holiday notice covers yet
+    case_id = world.register()
+
+    transfer = world.status(case_id, "transfer").as_dict()
+    assert transfer["calendar_warning"] == "CALENDAR_NOT_COVERED"
+    assert "节假日安排" in transfer["calendar_warning_message"]
+
+
+def test_a_deadline_within_the_years_covered_carries_no_warning(world: World) -> None:
+    world.on(0)
+    case_id = world.register()
+
+    transfer = world.status(case_id, "transfer").as_dict()
+    assert (transfer["calendar_warning"], transfer["calendar_warning_message"]) == (None, None)

@@ -93,22 +93,22 @@ def test_an_assigned_unit_that_declines_in_writing_has_reported_back(world: Worl
 
 
 def test_the_case_concludes_only_after_the_30_day_review_window_has_passed(world: World) -> None:
-    case_id = world.answered(served=11)
-    world.on(11 + 30)
+    case_id = world.answered(served=14)  # the 30th day, day 44, is a Wednesday
+    world.on(14 + 30)
 
     with pytest.raises(DomainError) as excinfo:
         world.act(case_id, TOWN_1, "conclude")
     assert refusal(excinfo) == "CANNOT_CONCLUDE_YET"
 
-    world.on(11 + 31)
+    world.on(14 + 31)
     case = world.act(case_id, TOWN_1, "conclude")
     assert (case.concluded, case.conclusion) == (True, "window_lapsed")
 
 
 def test_a_running_duty_warns_as_its_last_day_approaches(world: World) -> None:
-    case_id = world.accepted(day=2)  # answer due on day 62
+    case_id = world.accepted(day=10)  # answer due on day 70, Monday 11 May
 
-    levels = [world.status(case_id, "answer", on=d).warning_level for d in (40, 56, 60, 61, 63)]
+    levels = [world.status(case_id, "answer", on=d).warning_level for d in (48, 64, 68, 69, 71)]
 
     assert levels == ["normal", "warning", "alert", "severe", "overdue"]
 

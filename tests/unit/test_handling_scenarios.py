@@ -22,13 +22,15 @@ from tests.scenario_support import (
 def test_letter_transferred_accepted_and_answered_in_time_is_on_time_everywhere(
     world: World,
 ) -> None:
-    world.on(0)
+    # Registered on day 1, a Tuesday: each act below falls on the last day of its period, and
+    # each of those days (days 16, 31 and 91) is a working day, so none rolls forward.
+    world.on(1)
     case_id = world.register()
-    world.on(15)
+    world.on(1 + 15)
     world.act(case_id, COUNTY_BUREAU, "transfer", to_unit_id=TOWN_1)
-    world.on(30)
+    world.on(16 + 15)
     world.act(case_id, TOWN_1, "accept", path="6")
-    world.on(90)
+    world.on(31 + 60)
     world.act(
         case_id,
         TOWN_1,
@@ -42,9 +44,11 @@ def test_letter_transferred_accepted_and_answered_in_time_is_on_time_everywhere(
 
     statuses = {s.deadline.step: s for s in world.statuses(case_id, on=200)}
     assert statuses["transfer"].status == "met"
+    assert statuses["transfer"].deadline.due == world.day(16)
     assert statuses["accept"].status == "met"
+    assert statuses["accept"].deadline.due == world.day(31)
     assert statuses["answer"].status == "met"
-    assert statuses["answer"].deadline.due == world.day(90)
+    assert statuses["answer"].deadline.due == world.day(91)
 
 
 # ---------------------------------------------------------------- scenario 2
@@ -138,8 +142,8 @@ def test_extension_of_30_days_on_day_55_makes_an_answer_on_day_89_on_time(world:
 
 
 def test_without_extension_an_answer_on_day_61_is_late(world: World) -> None:
-    case_id = world.accepted(day=2)
-    world.on(2 + 61)
+    case_id = world.accepted(day=10)  # the 60th day, day 70, is Monday 11 May
+    world.on(10 + 61)
     world.act(
         case_id,
         TOWN_1,
@@ -177,8 +181,8 @@ def test_extension_of_31_days_is_refused(world: World) -> None:
 
 
 def test_extension_after_day_60_is_refused(world: World) -> None:
-    case_id = world.accepted(day=2)
-    world.on(2 + 61)
+    case_id = world.accepted(day=10)  # the 60th day, day 70, is Monday 11 May
+    world.on(10 + 61)
 
     with pytest.raises(DomainError) as excinfo:
         world.act(case_id, TOWN_1, "extend", days=10, reason="案情复杂", approved_by="街道主任")
@@ -187,8 +191,8 @@ def test_extension_after_day_60_is_refused(world: World) -> None:
 
 
 def test_extension_on_day_60_is_still_in_time(world: World) -> None:
-    case_id = world.accepted(day=2)
-    world.on(2 + 60)
+    case_id = world.accepted(day=10)  # the 60th day, day 70, is Monday 11 May
+    world.on(10 + 60)
 
     case = world.act(case_id, TOWN_1, "extend", days=10, reason="案情复杂", approved_by="主任")
 

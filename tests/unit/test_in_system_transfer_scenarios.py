@@ -39,7 +39,7 @@ def test_a_township_passes_a_matter_to_its_village_committee_for_fact_finding(
     """Art.23: the township received it from the bureau; passing it on within 15 days
     discharges its own duty, and the village committee's 15 days start."""
     case_id = world.transferred(to=TOWN_1, day=1)
-    world.on(5)
+    world.on(3)
 
     case = world.act(case_id, TOWN_1, "transfer", to_unit_id=VILLAGE_1, note="请村委会核实情况")
 
@@ -48,7 +48,7 @@ def test_a_township_passes_a_matter_to_its_village_committee_for_fact_finding(
     by_unit = {s.deadline.unit_id: s for s in accepts}
     assert by_unit[TOWN_1].status == "met"
     village = by_unit[VILLAGE_1]
-    assert (village.deadline.start, village.deadline.due) == (world.day(5), world.day(20))
+    assert (village.deadline.start, village.deadline.due) == (world.day(3), world.day(18))
 
 
 def test_a_county_department_assigns_a_matter_to_its_township_office(world: World) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -171,3 +171,48 @@ def test_a_case_returned_after_an_agreed_objection_gets_a_new_15_day_transfer_du
     assert (again.deadline.unit_id, again.status, again.days_late) == (COUNTY_BUREAU, "missed", 1)
     town = next(s for s in world.statuses(case_id, on=30) if s.deadline.unit_id == TOWN_1)
     assert town.status in ("met", "used")
+
+
+# With the State Council's calendar (on by default): 调休 Saturdays count, holidays do not.
+def transferred_on(world: World, day: date) -> object:
+    world.on(day - timedelta(days=1))
+    case_id = world.register()
+    world.on(day)
+    world.act(case_id, COUNTY_BUREAU, "transfer", to_unit_id=TOWN_1)
+    return case_id
+
+
+def test_a_saturday_worked_in_exchange_counts_as_one_of_the_5_working_days(
+    world: World,
+) -> None:
+    # Received Friday 8 May 2026; Saturday 9 May is worked in exchange for the Labour Day
+    # holiday: 9, 11, 12, 13 and 14 May are the 5 working days (Art.23).
+    case_id = transferred_on(world, date(2026, 5, 8))
+    world.on(date(2026, 5, 15))
+
+    with pytest.raises(DomainError) as excinfo:
+        world.act(case_id, TOWN_1, "object", reason="不属于本单位职责")
+
+    assert refusal(excinfo) == "OBJECTION_WINDOW_EXPIRED"
+    assert excinfo.value.details["last_day"] == "2026-05-14"
+
+
+def test_an_objection_on_the_fifth_working_day_after_a_worked_saturday_is_valid(
+    world: World,
+) -> None:
+    case_id = transferred_on(world, date(2026, 5, 8))
+    world.on(date(2026, 5, 14))
+
+    case = world.act(case_id, TOWN_1, "object", reason="不属于本单位职责")
+
+    assert case.stage == Stage.OBJECTION_PENDING
+
+
+def test_the_objection_window_does_not_run_over_the_national_day_holiday(world: World) -> None:
+    # Received Thursday 24 September 2026: Mid-Autumn (25-27 September) and National Day
+    # (1-7 October) are not counted: 28, 29, 30 September, 8 and 9 October.
+    case_id = transferred_on(world, date(2026, 9, 24))
+
+    assert world.status(case_id, "objection").deadline.due == date(2026, 10, 9)
+    assert world.status(case_id, "objection", on=date(2026, 10, 9)).status == "open"
+    assert world.status(case_id, "objection", on=date(2026, 10, 10)).status == "closed"

@@ -98,9 +98,9 @@ def test_a_bureau_issues_an_improve_work_recommendation_answer_due_in_30_days(
 
 def test_the_answer_period_is_a_setting(make_world: Callable[..., World]) -> None:
     world = make_world(recommendation_answer_days=15)
-    world.on(20)
+    world.on(22)  # + 15 days: Wednesday 8 April, a working day
     issued = improve_work(RecommendationService(world.service))
-    assert issued.recommendation.answer_due_on == world.day(35)
+    assert issued.recommendation.answer_due_on == world.day(37)
 
 
 def test_only_a_petition_bureau_issues(world: World, recs: RecommendationService) -> None:

@@ -350,8 +350,8 @@ def _(w: World) -> Attempt:
 
 @trigger("EXTENSION_AFTER_DEADLINE")
 def _(w: World) -> Attempt:
-    case_id = w.accepted(day=2)
-    w.on(63)
+    case_id = w.accepted(day=10)  # the 60th day, day 70, is a working day: no roll-forward
+    w.on(71)
     return act(w, case_id, TOWN_1, "extend", days=10, reason="复杂", approved_by="主任")
 
 
@@ -450,8 +450,8 @@ def _(w: World) -> Attempt:
 
 @trigger("REVIEW_WINDOW_EXPIRED")
 def _(w: World) -> Attempt:
-    case_id = w.answered(served=11)
-    w.on(42)
+    case_id = w.answered(served=14)  # the 30th day, day 44, is a Wednesday
+    w.on(45)
     return act(w, case_id, COUNTY_BUREAU, "review-request")
 
 

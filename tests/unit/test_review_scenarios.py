@@ -242,22 +242,24 @@ def test_after_a_recheck_nothing_but_evaluation_supervision_and_care(world: Worl
 
 # --------------------------------------------------------------- scenario 17
 def test_a_12_day_hearing_in_a_recheck_makes_an_opinion_on_day_40_on_time(world: World) -> None:
-    case_id = world.under_recheck(day=22)  # recheck request: day R = 22
-    world.on(22 + 17)
+    # Recheck request: day R = 25, a Friday, so that R + 42 (Friday 8 May) is a working day
+    # and the last day does not roll forward past the Labour Day holiday.
+    case_id = world.under_recheck(day=25)
+    world.on(25 + 17)
     world.act(
         case_id,
         CITY_GOV,
         "hearing",
-        started_on=world.day(22 + 5),
-        ended_on=world.day(22 + 16),
+        started_on=world.day(25 + 5),
+        ended_on=world.day(25 + 16),
         note="复核听证",
     )
-    world.on(22 + 40)
+    world.on(25 + 40)
     world.act(case_id, CITY_GOV, "recheck", outcome="not_supported", opinion="复核维持。")
 
     recheck = world.status(case_id, "recheck")
     assert recheck.status == "met"
-    assert recheck.deadline.due == world.day(22 + 42)
+    assert recheck.deadline.due == world.day(25 + 42)
 
 
 def test_without_a_hearing_a_recheck_opinion_on_day_31_is_late(world: World) -> None:
@@ -271,17 +273,17 @@ def test_without_a_hearing_a_recheck_opinion_on_day_31_is_late(world: World) -> 
 
 
 def test_a_hearing_while_handling_does_not_move_the_answer_deadline(world: World) -> None:
-    case_id = world.accepted(day=2)
+    case_id = world.accepted(day=10)  # day 70, the 60th day, is Monday 11 May: a working day
     due_before = world.status(case_id, "answer").deadline.due
     world.on(20)
     world.act(
-        case_id, TOWN_1, "hearing", started_on=world.day(10), ended_on=world.day(19), note="听证"
+        case_id, TOWN_1, "hearing", started_on=world.day(11), ended_on=world.day(19), note="听证"
     )
 
     assert (
         world.status(case_id, "answer").deadline.due
         == due_before
-        == world.day(2) + timedelta(days=60)
+        == world.day(10) + timedelta(days=60)
     )
 
 
@@ -312,13 +314,13 @@ def test_a_hearing_cannot_be_recorded_before_it_has_ended(world: World) -> None:
 
 
 def test_the_same_hearing_days_are_not_discounted_twice(world: World) -> None:
-    case_id = world.under_recheck(day=22)
-    world.on(22 + 17)
-    hearing = {"started_on": world.day(22 + 5), "ended_on": world.day(22 + 16)}
+    case_id = world.under_recheck(day=25)  # R + 42 is a working day (see above)
+    world.on(25 + 17)
+    hearing = {"started_on": world.day(25 + 5), "ended_on": world.day(25 + 16)}
     world.act(case_id, CITY_GOV, "hearing", **hearing)
 
     with pytest.raises(DomainError) as excinfo:
         world.act(case_id, CITY_GOV, "hearing", **hearing)
 
     assert refusal(excinfo) == "HEARING_OUTSIDE_STAGE"
-    assert world.status(case_id, "recheck").deadline.due == world.day(22 + 42)
+    assert world.status(case_id, "recheck").deadline.due == world.day(25 + 42)
