@@ -462,7 +462,7 @@ class CaseService(Application[UUID]):
             to_save.append(repeat_of)
             if relation is repeats.Relation.REPEAT:
                 # Art.19: within its period, a superior does not accept the matter anew.
-                case.decline_as_repeat(act, original_case_id=str(repeat_of.id))
+                case.decline_as_repeat(act)  # the link is the case's repeat_of
             elif relation is repeats.Relation.NOT_REACCEPTED:
                 # Art.36: after a recheck the same facts and reasons are not accepted again.
                 case.refuse_reacceptance(act, original_case_id=str(repeat_of.id))

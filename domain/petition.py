@@ -351,7 +351,7 @@ class Petition(CaseState, Aggregate):
             raise refuse("DECLINE_NOT_ALLOWED", path=path_value.value)
         self._trigger(act, ev.Declined, reason=reason, path=path_value.value)
 
-    def decline_as_repeat(self, act: Act, *, original_case_id: str) -> None:
+    def decline_as_repeat(self, act: Act) -> None:
         """不予受理 (Art.19): the same matter, accepted or being handled and still within its
         period, brought to a superior of the unit handling it."""
         self._check_open(act)
