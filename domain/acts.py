@@ -13,7 +13,13 @@ from domain.calendar import NO_HOLIDAYS, WorkCalendar
 from domain.errors import invalid
 from domain.units import Directory
 
-ROLES = frozenset({"registrar", "handler", "bureau", "leader", "inspector", "admin"})
+REGISTRAR = "registrar"
+HANDLER = "handler"
+BUREAU = "bureau"
+LEADER = "leader"
+INSPECTOR = "inspector"
+ADMIN = "admin"  # may do everything its jurisdiction allows
+ROLES = frozenset({REGISTRAR, HANDLER, BUREAU, LEADER, INSPECTOR, ADMIN})
 
 # A clock on a registrar's desk may run slightly ahead of the server's.
 CLOCK_SKEW = timedelta(minutes=5)

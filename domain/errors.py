@@ -60,6 +60,7 @@ MESSAGES: dict[str, str] = {
     "OCCURRED_AT_NAIVE": "时间必须带有时区",
     # commands
     "UNKNOWN_ACTION": "未知的操作",
+    "ACT_FIELDS_INVALID": "操作参数不正确",
     "CONCURRENT_UPDATE": "并发修改冲突，请重试",
     # registration (Art.17-23)
     "TOO_MANY_REPRESENTATIVES": "多人采用走访形式提出同一信访事项的，应当推选代表，代表人数不超过5人",
