@@ -7,43 +7,41 @@ it, whatever their jurisdiction (Art.30, 46): that rule is checked first and adm
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import Any
 
-from domain.acts import Actor
+from domain.acts import ADMIN, BUREAU, HANDLER, INSPECTOR, LEADER, REGISTRAR, Actor
+from domain.commands import Command
 from domain.errors import forbidden, not_found
 from domain.units import Directory
 
-# Which roles may perform which act (admin may do everything).
-ACT_ROLES: dict[str, frozenset[str]] = {
-    "register": frozenset({"registrar", "handler", "bureau"}),
-    # A department or township passes a matter down its own system (Art.23): its handlers.
-    "transfer": frozenset({"bureau", "handler"}),
-    "assign": frozenset({"bureau", "handler"}),
-    "route": frozenset({"bureau"}),
-    "objection-decision": frozenset({"bureau", "handler"}),
-    "urge": frozenset({"bureau"}),
-    "inform": frozenset({"handler", "bureau", "registrar"}),
-    "accept": frozenset({"handler", "bureau"}),
-    "object": frozenset({"handler"}),
-    "decline": frozenset({"handler", "bureau"}),
-    "extend": frozenset({"handler"}),
-    "answer": frozenset({"handler", "bureau"}),
-    "serve": frozenset({"handler", "bureau", "registrar"}),
-    "review-request": frozenset({"registrar", "handler", "bureau"}),
-    "review": frozenset({"handler", "bureau"}),
-    "recheck-request": frozenset({"registrar", "handler", "bureau"}),
-    "hearing": frozenset({"handler", "bureau"}),
-    "recheck": frozenset({"handler", "bureau"}),
-    "evaluate": frozenset({"registrar", "handler", "bureau"}),
-    "leader": frozenset({"leader"}),
-    "conclude": frozenset({"handler", "bureau"}),
-}
+
+class Duty(Enum):
+    """What a caller may do or read besides the acts on a case (whose roles each command
+    declares, ``domain.commands``): the value is the roles that may (an admin may all)."""
+
+    # Art.40: petition bureaus make the three recommendations; the units they go to answer.
+    RECOMMEND = frozenset({BUREAU})
+    ANSWER_RECOMMENDATION = frozenset({HANDLER, BUREAU, LEADER, REGISTRAR})
+    READ_RECOMMENDATIONS = frozenset({BUREAU, LEADER})
+    # Assessment figures and the bulletin: bureaus, the leaders they report to, inspectors.
+    READ_FIGURES = frozenset({BUREAU, LEADER, INSPECTOR})
+    # The accountability trail and the hash chains are discipline inspection's (Art.46-47).
+    READ_TRAIL = frozenset({INSPECTOR})
+    VERIFY_CHAINS = frozenset({INSPECTOR})
+    MANAGE_DIRECTORY = frozenset({ADMIN})
 
 
-def check_role(actor: Actor, action: str) -> None:
-    allowed = ACT_ROLES[action]
-    if not actor.has_any(*allowed):
-        raise forbidden("ROLE_REQUIRED", action=action, needs=sorted(allowed))
+def check_may_do(actor: Actor, command: type[Command]) -> None:
+    """403 unless ``actor`` holds a role that may give ``command``."""
+    if not actor.has_any(*command.roles):
+        raise forbidden("ROLE_REQUIRED", action=command.name, needs=sorted(command.roles))
+
+
+def check_may(actor: Actor, duty: Duty) -> None:
+    """403 unless ``actor`` holds a role that may do ``duty``."""
+    if not actor.has_any(*duty.value):
+        raise forbidden("ROLE_REQUIRED", needs=sorted(duty.value | {ADMIN}))
 
 
 def involved_units(case: Any) -> set[str]:

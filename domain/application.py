@@ -1,33 +1,23 @@
 """The use cases: register a matter, perform an act on a case, read a case and its history.
 
-``CaseService`` is the application (in the ``eventsourcing`` sense): it loads aggregates,
-calls one act, saves the events in one transaction, and retries when another writer got there
-first. It knows nothing of HTTP, SQL or Kafka; the store is chosen by the ``env`` it is given.
+``CaseService`` is the application: each use case loads aggregates from the store it was
+given (``domain.store.CaseStore``), lets one act decide (``domain.handlers`` says which), and
+saves the events in one transaction, retrying when another writer got there first. It knows
+nothing of HTTP, SQL, Kafka or caches: those are the store adapter's (``gateways.persistence``).
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import secrets
-import threading
-import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import date, datetime
-from typing import Any, ClassVar, Protocol, TypeVar
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
 from uuid import UUID, uuid4
 
-from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import (
-    IntegrityError,
-    JSONTranscoder,
-    MapperDeserialisationError,
-    ProcessRecorder,
-    Tracking,
-    Transcoding,
-)
+from eventsourcing.persistence import IntegrityError, MapperDeserialisationError, Tracking
 from eventsourcing.utils import get_topic
 
 from domain import access, repeats
@@ -37,9 +27,9 @@ from domain.case_events import CaseEvent
 from domain.case_events import Registered as RegisteredEvent
 from domain.chain import ChainReport, verify_chain
 from domain.classification import Category, Channel
-from domain.command_cache import CaseCache, CommandCache
+from domain.commands import CaseCommand, Evaluate, Register
 from domain.errors import DomainError, invalid, not_found, refuse
-from domain.group_commit import GroupCommit
+from domain.handlers import HANDLERS
 from domain.index import (
     PetitionerFile,
     SerialNumber,
@@ -49,57 +39,18 @@ from domain.index import (
     serial_index_id,
 )
 from domain.petition import Petition
-from domain.steps import CatchUp, Driver, Fetch, Load, Save, Step, Steps
-from domain.units import UNIT_EVENT_TYPES, Directory, Tier, Unit, UnitRecord, tier_of_code
+from domain.store import CaseStore
+from domain.units import Directory, Tier, Unit, UnitRecord, tier_of_code
 
 SAVE_ATTEMPTS = 5
 EARLIER_CASES_READ = 20  # a petitioner's most recent cases read to propose repeats
 _HIDDEN = object()  # an earlier case exists, but the caller may not see it
 # The system itself (projections, exports it runs) and a petitioner reading their own case.
 _READS_NOT_RECORDED = frozenset({"system", "petitioner"})
-T = TypeVar("T")
 
 
 class Clock(Protocol):
     def now(self) -> datetime: ...
-
-
-class DateAsISO(Transcoding):
-    type = date
-    name = "date_iso"
-
-    def encode(self, obj: date) -> str:
-        return obj.isoformat()
-
-    def decode(self, data: str) -> date:
-        return date.fromisoformat(data)
-
-
-@dataclass(frozen=True)
-class Registration:
-    """The facts of a newly received matter, as a gateway hands them over."""
-
-    channel: str
-    category: str
-    division_code: str
-    subject: str
-    content: str
-    matter_kind: str
-    petitioners: list[dict[str, str]] = field(default_factory=list)
-    anonymous: bool = False
-    people_count: int = 1
-    representatives: int = 0
-    signatures: int = 0
-    accused_unit_id: str | None = None
-    accused_persons: list[str] = field(default_factory=list)
-    external_id: str | None = None
-    same_matter_as: UUID | None = None
-    new_facts: bool = False
-    major: bool = False
-    occurred_at: datetime | None = None
-    # The unit the registrar knows to be competent, if any: level-skipping is judged by its
-    # tier (Art.20), not by the tier of the division code.
-    competent_unit_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -112,145 +63,42 @@ class Registered:
     candidates: tuple[repeats.Candidate, ...] = ()
 
 
-# The act name used over the API → (method on Petition, whether it needs the case open).
-ACTS: dict[str, str] = {
-    "transfer": "transfer",
-    "assign": "assign",
-    "route": "route",
-    "inform": "inform",
-    "accept": "accept",
-    "object": "object",
-    "objection-decision": "decide_objection",
-    "decline": "decline",
-    "extend": "extend",
-    "answer": "answer",
-    "serve": "serve",
-    "review-request": "request_review",
-    "review": "review",
-    "recheck-request": "request_recheck",
-    "hearing": "hold_hearing",
-    "recheck": "recheck",
-    "urge": "urge",
-    "evaluate": "evaluate",
-    "leader": "assign_leader",
-    "conclude": "conclude",
-}
-
-
 def _code_generator(length: int) -> str:
     """``length`` random digits (one draw from the system's generator, not one per digit)."""
     return str(secrets.randbelow(10**length)).zfill(length)
 
 
-class CaseService(Application[UUID]):
-    """Every case action of every tier, recorded in one shared history."""
+class CaseService:
+    """Every case action of every tier, recorded in one shared history.
 
-    name = "xinfang"
-    env: ClassVar[dict[str, str]] = {
-        "PERSISTENCE_MODULE": "eventsourcing.sqlite",
-        "SQLITE_DBNAME": ":memory:",
-    }
+    Each use case loads what it needs from the store it was given, lets the aggregate decide
+    (the rules are there), and saves the events in one transaction; when another writer got
+    there first, it loads again and decides again.
+    """
 
     def __init__(
         self,
-        env: dict[str, str] | None = None,
+        store: CaseStore,
         *,
         clock: Clock,
         rules: Rules,
         pepper: bytes = b"xinfang",
-        directory_refresh_seconds: float = 1.0,
         codes: Callable[[int], str] = _code_generator,
-        command_cache_size: int = 10_000,
-        cache: CaseCache | None = None,
     ) -> None:
-        super().__init__(env)
+        self.store = store
         self.clock = clock
         self.rules = rules
         self.pepper = pepper
         self.codes = codes
-        # The last saved state of recently commanded cases; by default this process's own.
-        self._cache: CaseCache = cache if cache is not None else CommandCache(command_cache_size)
-        # Concurrent commands share transactions (see domain.group_commit for why).
-        self.commits = GroupCommit(self._record)
-        self.bulk_histories: Callable[[Mapping[UUID, int]], dict[UUID, list[Any]]] | None = None
-        self._directory = Directory()
-        self._directory_position = 0
-        self._directory_lock = threading.Lock()
-        self._directory_checked = 0.0
-        self._directory_refresh = directory_refresh_seconds
-        self._unit_topics = [get_topic(t) for t in UNIT_EVENT_TYPES]
-        self.refresh_directory(force=True)
 
     def close(self) -> None:
-        """Write what is queued for the committer thread, then close the store."""
-        self.commits.close()
-        self._cache.close()
-        super().close()
-
-    def construct_recorder(self) -> ProcessRecorder:
-        """A process recorder: an application recorder that can also record, in the same
-        transaction as new events, how far an upstream source (a Kafka partition) was read."""
-        return self.factory.process_recorder()
-
-    def save_tracked(self, *aggregates: Aggregate, tracking: Tracking | None) -> list[Any]:
-        """Save events and an upstream position atomically (exactly-once consumption). With no
-        position to record, the save shares a transaction with concurrent commands
-        (``GroupCommit``); a position belongs to one message, so it is written on its own."""
-        if tracking is None:
-            recordings = self.commits.save(*aggregates)
-        else:
-            processing = ProcessingEvent[UUID](tracking=tracking)
-            processing.collect_events(*aggregates)
-            recordings = self._record(processing)
-        self._notify(recordings)
-        return recordings
-
-    def histories(self, wanted: Mapping[UUID, int]) -> dict[UUID, list[Any]]:
-        """The domain events of many aggregates, each up to a version, for the projection
-        runner's reloads. One query for all where the store offers it (``bulk_histories``,
-        set by the composition root for PostgreSQL); otherwise one read each."""
-        if self.bulk_histories is not None:
-            to_domain = self.mapper.to_domain_event
-            stored = self.bulk_histories(wanted)
-            return {i: [to_domain(s) for s in rows] for i, rows in stored.items()}
-        return {i: list(self.events.get(i, lte=upto)) for i, upto in wanted.items()}
-
-    def upstream_position(self, source: str) -> int | None:
-        """How far ``source`` has been consumed, as recorded with the events it produced."""
-        return self.recorder.max_tracking_id(source)
-
-    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
-        super().register_transcodings(transcoder)
-        transcoder.register(DateAsISO())
+        self.store.close()
 
     # ------------------------------------------------------------ directory
     @property
     def directory(self) -> Directory:
-        self.refresh_directory()
-        return self._directory
-
-    def refresh_directory(self, *, force: bool = False) -> None:
-        """Fold unit events recorded since the last look, here or by other processes."""
-        now = time.monotonic()
-        if not force and now - self._directory_checked < self._directory_refresh:
-            return
-        with self._directory_lock:
-            top = self.recorder.max_notification_id() or 0
-            while self._directory_position < top:
-                batch = self.recorder.select_notifications(
-                    start=self._directory_position,
-                    limit=1000,
-                    stop=top,
-                    topics=self._unit_topics,
-                    inclusive_of_start=False,
-                )
-                for notification in batch:
-                    self._directory.apply(self.mapper.to_domain_event(notification))
-                if len(batch) < 1000:
-                    break
-                self._directory_position = batch[-1].id
-            self._directory_position = max(self._directory_position, top)
-            self._directory_checked = now
+        """The unit directory as recorded (by this process or, a moment ago, by others)."""
+        return self.store.directory()
 
     def register_units(self, records: Sequence[UnitRecord], actor: Actor = SYSTEM) -> None:
         """Add units to the directory (in dependency order), one transaction."""
@@ -271,17 +119,17 @@ class CaseService(Application[UUID]):
         """Record which unit has management authority (管理权限) over ``unit_id``."""
         self.directory.get(unit_id)
         if authority_id is not None:
-            self._directory.get(authority_id)
+            self.directory.get(authority_id)
             if authority_id == unit_id:
                 raise invalid("SUPERIOR_CYCLE", unit_id=unit_id, superior_id=authority_id)
-        unit: Unit = self.repository.get(Unit.create_id(unit_id))
+        unit: Unit = self.store.repository.get(Unit.create_id(unit_id))
         unit.set_authority(authority_id, actor.official_id, self.clock.now())
         self._save_units([unit])
 
     def change_superior(self, unit_id: str, superior_id: str | None, actor: Actor = SYSTEM) -> None:
         self.directory.get(unit_id)
-        self._directory.check_superior(unit_id, superior_id)
-        unit: Unit = self.repository.get(Unit.create_id(unit_id))
+        self.directory.check_superior(unit_id, superior_id)
+        unit: Unit = self.store.repository.get(Unit.create_id(unit_id))
         unit.change_superior(superior_id, actor.official_id, self.clock.now())
         self._save_units([unit])
 
@@ -292,122 +140,93 @@ class CaseService(Application[UUID]):
         # A merger into a merged unit or into itself would leave cases with no live holder.
         if not successor.active or successor.unit_id == unit_id:
             raise invalid("UNIT_INACTIVE", unit_id=successor_id)
-        unit: Unit = self.repository.get(Unit.create_id(unit_id))
+        unit: Unit = self.store.repository.get(Unit.create_id(unit_id))
         unit.merge_into(successor_id, actor.official_id, self.clock.now())
         self._save_units([unit])
 
     def _save_units(self, units: list[Unit]) -> None:
-        events = [e for u in units for e in u.pending_events]
-        self.save(*units)
-        with self._directory_lock:
-            for event in events:
-                self._directory.apply(event)
+        self.store.save(*units)  # the store's directory folds the new unit events
 
     # ---------------------------------------------------------- registration
-    def register(
-        self, actor: Actor, reg: Registration, tracking: Tracking | None = None
-    ) -> Registered:
+    def register(self, actor: Actor, reg: Register, tracking: Tracking | None = None) -> Registered:
         """登记: register a matter; detect repeats, level-skipping and re-raised facts.
 
         With ``tracking`` (an intake message's position) the position is recorded in the same
         transaction as the case, so a redelivered message registers nothing twice.
-        """
-        return self.run(self.register_steps(actor, reg, tracking))
 
-    def register_steps(
-        self, actor: Actor, reg: Registration, tracking: Tracking | None = None
-    ) -> Steps[Registered]:
-        """``register`` as a generator of the I/O it needs (``domain.steps``).
-
-        Optimistic about petitioner files, as acts are about cases: a petitioner whose file is
-        in the command cache is judged on it, and one whose file is not is taken for a new
-        petitioner, so a registration from a new petitioner reads nothing. Either guess is
-        checked by the store: the file is saved with the case, and a file that exists already
-        (or moved on) refuses that save; the registration is then decided again on files read
-        from the store. Earlier cases of the same matter are always read from the store.
+        Petitioner files are first taken as this store remembers them, and a petitioner it
+        does not remember as new, so a new petitioner's registration reads nothing; the save
+        checks the guess (a file that exists or moved on refuses it) and the registration is
+        then decided again on files read from the store.
         """
-        access.check_role(actor, "register")
+        access.check_may_do(actor, Register)
         if reg.external_id:
             case_id = external_case_id(reg.external_id)
-            existing = yield from self._existing(actor, case_id, tracking)
+            existing = self._existing(actor, case_id, tracking)
             if existing is _HIDDEN:
                 # The id is taken by a case this caller may not see (an accusation about its
                 # unit, a case outside its area): register as if it were fresh, under an id of
                 # this unit's own, so that the caller learns nothing (Art.30, 46) and its own
                 # retries stay idempotent.
                 case_id = external_case_id(f"{reg.external_id}@{actor.unit_id}")
-                existing = yield from self._existing(actor, case_id, tracking)
+                existing = self._existing(actor, case_id, tracking)
             if isinstance(existing, Registered):
                 return existing
         else:
             case_id = uuid4()
-        optimistic = True
+        remembered = True
         for _ in range(SAVE_ATTEMPTS):
             try:
-                return (yield from self._register_once(actor, reg, case_id, tracking, optimistic))
+                return self._register_once(actor, reg, case_id, tracking, remembered)
             except IntegrityError:
-                optimistic = False
+                remembered = False
                 if reg.external_id:
-                    existing = yield from self._existing(actor, case_id, tracking)
+                    existing = self._existing(actor, case_id, tracking)
                     if isinstance(existing, Registered):
                         return existing
         raise refuse("CONCURRENT_UPDATE")
 
     def _existing(
         self, actor: Actor, case_id: UUID, tracking: Tracking | None
-    ) -> Steps[Registered | object | None]:
+    ) -> Registered | object | None:
         """The case an external id was registered as before, if any (idempotent intake), or
         ``_HIDDEN`` when there is one the caller may not see."""
-        existing = yield from self._read_case(case_id)
+        existing = self._find_case(case_id)
         if existing is None:
             return None
         if not access.can_see(actor, existing, self.directory):
             return _HIDDEN
-        self._record_position(tracking)
+        if tracking is not None:
+            self.store.record_position(tracking)
         return Registered(existing, False, None, None)
-
-    def _read_case(self, case_id: UUID) -> Steps[Petition | None]:
-        try:
-            case: Petition = yield Load(case_id)
-        except DomainError:  # not found
-            return None
-        return case
-
-    def _record_position(self, tracking: Tracking | None) -> None:
-        """Advance an upstream position with no events (a duplicate or refused message).
-        Blocking; only intake consumers, which run commands on threads, have positions."""
-        if tracking is None:
-            return
-        with contextlib.suppress(IntegrityError):  # already recorded: seen before
-            self.recorder.insert_events([], tracking=tracking)
 
     def _register_once(
         self,
         actor: Actor,
-        reg: Registration,
+        reg: Register,
         case_id: UUID,
         tracking: Tracking | None,
-        optimistic: bool,
-    ) -> Steps[Registered]:
+        remembered: bool,
+    ) -> Registered:
         directory = self.directory
         now = self.clock.now()
         act = Act(actor, reg.occurred_at or now, now, directory, self.rules)
         tier_of_code(reg.division_code)  # validates the code before anything else
         keys = petitioner_keys(reg.petitioners, self.pepper) if not reg.anonymous else []
-        files = yield from self._petitioner_files(keys, now, optimistic)
+        files = self._petitioner_files(keys, now, remembered)
         registering = directory.get(actor.unit_id)
         today = china_date(act.occurred_at)
         repeat_of: Petition | None = None
         relation: repeats.Relation | None = None
         if reg.same_matter_as is not None:
             # The registrar's judgement: this is a matter already raised (Art.19, 36).
-            repeat_of = yield from self._read_case(reg.same_matter_as)
+            repeat_of = self._find_case(reg.same_matter_as)
             if repeat_of is None or not access.can_see(actor, repeat_of, directory):
                 raise not_found()
             relation = repeats.relation_to(
                 repeat_of, registering, directory, self.rules, today, reg.new_facts
             )
-        earlier = yield from self._earlier_cases(files, exclude=reg.same_matter_as)
+        earlier = self._earlier_cases(files, exclude=reg.same_matter_as)
         candidates = repeats.propose(
             [c for c in earlier if access.can_see(actor, c, directory)],
             repeats.NewMatter(reg.matter_kind, reg.division_code, reg.subject, reg.new_facts),
@@ -466,48 +285,32 @@ class CaseService(Application[UUID]):
             elif relation is repeats.Relation.NOT_REACCEPTED:
                 # Art.36: after a recheck the same facts and reasons are not accepted again.
                 case.refuse_reacceptance(act, original_case_id=str(repeat_of.id))
-        recordings = yield Save(tuple(to_save), tracking)
-        # The next act on the new case (its transfer, mostly) starts from memory, not a read;
-        # so does the petitioner's next registration.
-        self._cache.put(case.id, case)
-        if repeat_of is not None:
-            self._cache.put(repeat_of.id, repeat_of)
-        for f in files:
-            self._cache.put(f.id, f)
-        position = recordings[-1].notification.id if recordings else None
+        position = self.store.save(*to_save, tracking=tracking)
         return Registered(case, True, code, position, tuple(candidates))
 
     def _petitioner_files(
-        self, keys: list[str], now: datetime, optimistic: bool
-    ) -> Steps[list[PetitionerFile]]:
-        """Each petitioner's file: cached or taken for new when ``optimistic``, else as the
-        store has it (new where it has none)."""
+        self, keys: list[str], now: datetime, remembered: bool
+    ) -> list[PetitionerFile]:
+        """Each petitioner's file: as the store remembers it (a file it does not remember is
+        taken for new) when ``remembered``, else as the store has it (new where it has none)."""
         ids = [petitioner_file_id(k) for k in keys]
-        found: dict[UUID, Any] = {}
-        if optimistic:
-            found = {i: self._cache.take(i) for i in ids}
-        elif ids:
-            found = yield Fetch(tuple(ids))
+        if not ids:
+            return []
+        found = self.store.recall(ids) if remembered else self.store.load_many(ids)
         return [
             f if isinstance(f := found.get(i), PetitionerFile) else PetitionerFile.open(k, now)
             for i, k in zip(ids, keys, strict=True)
         ]
 
-    def _earlier_cases(
-        self, files: list[PetitionerFile], exclude: UUID | None
-    ) -> Steps[list[Petition]]:
+    def _earlier_cases(self, files: list[PetitionerFile], exclude: UUID | None) -> list[Petition]:
         """The petitioners' most recent earlier cases, to propose as the same matter."""
         ids: list[UUID] = []
         for f in files:
             ids.extend(i for i in f.recent(EARLIER_CASES_READ) if i not in ids and i != exclude)
-        cases = []
-        for i in ids:
-            found = yield from self._read_case(i)
-            if found is not None:
-                cases.append(found)
-        return cases
+        cases = (self._find_case(i) for i in ids)
+        return [c for c in cases if c is not None]
 
-    def _level_skipping(self, actor: Actor, reg: Registration, open_case: Petition | None) -> bool:
+    def _level_skipping(self, actor: Actor, reg: Register, open_case: Petition | None) -> bool:
         """越级访: a visit received more than one tier above the competent unit (Art.20).
 
         The competent unit's tier decides: the one the registrar names, else the tier of the
@@ -517,119 +320,58 @@ class CaseService(Application[UUID]):
         """
         if reg.channel != Channel.VISIT.value:
             return False
-        receiving = self._directory.get(actor.unit_id).tier
+        receiving = self.directory.get(actor.unit_id).tier
         if reg.competent_unit_id is not None:
-            home = self._directory.current(reg.competent_unit_id).tier
+            home = self.directory.current(reg.competent_unit_id).tier
         else:
             home = tier_of_code(reg.division_code)
             if home is Tier.VILLAGE:
                 home = Tier.TOWNSHIP
             if open_case is not None:
                 for unit_id in access.involved_units(open_case):
-                    unit = self._directory.find(unit_id)
+                    unit = self.directory.find(unit_id)
                     if unit is not None and unit.tier.rank < home.rank:
                         home = unit.tier
         return home.rank - receiving.rank > 1
 
-    def _serial(self, reg: Registration, act: Act) -> str:
+    def _serial(self, reg: Register, act: Act) -> str:
         day = china_date(act.occurred_at).strftime("%Y%m%d")
         return f"{reg.division_code[:6]}{day}{self.codes(6)}"
 
     # ----------------------------------------------------------------- acts
     def perform(
-        self,
-        case_id: UUID,
-        actor: Actor,
-        action: str,
-        occurred_at: datetime | None = None,
-        **params: Any,
+        self, case_id: UUID, actor: Actor, command: CaseCommand
     ) -> tuple[Petition, int | None]:
-        """Perform one act on a case as ``actor``; returns the case and its store position."""
-        return self.run(self.perform_steps(case_id, actor, action, occurred_at, params))
-
-    def perform_steps(
-        self,
-        case_id: UUID,
-        actor: Actor,
-        action: str,
-        occurred_at: datetime | None,
-        params: dict[str, Any],
-    ) -> Steps[tuple[Petition, int | None]]:
-        """``perform`` as a generator of the I/O it needs (``domain.steps``), for a driver
-        that must not block."""
-        if action not in ACTS:
-            raise not_found("UNKNOWN_ACTION", action=action)
-        access.check_role(actor, action)
-        method_name = ACTS[action]
-        suspect = False  # the cached state may be stale: catch it up before acting again
+        """One act on a case as ``actor``: load, act, save. Returns the case and its store
+        position. A refusal or a conflict on a state the store remembered (another process
+        may have moved the case on since) is decided again on the latest state."""
+        access.check_may_do(actor, type(command))
+        handle = HANDLERS[type(command)]
+        latest = False
         for _ in range(SAVE_ATTEMPTS):
-            cached = self._cache.take(case_id)
-            if not isinstance(cached, Petition):  # none, or an id that is no case's
-                cached = None
-            if cached is None:
-                case, fresh = (yield Load(case_id)), True
-            elif suspect:
-                case, fresh = (yield CatchUp(cached)), True
-            else:
-                case, fresh = cached, False
+            case = self._get(case_id, latest=latest)
             try:
-                self._apply(case, actor, method_name, occurred_at, params)
+                handle(case, self._act(actor, case, command.occurred_at), command)
             except DomainError:
-                if fresh:
+                if latest:
                     raise
-                suspect = True  # refused on a cached state: re-decide on a caught-up one
+                latest = True
                 continue
             try:
-                recordings = yield Save((case,))
+                return case, self.store.save(case)
             except IntegrityError:
-                suspect = True
-                continue
-            self._cache.put(case_id, case)
-            return case, (recordings[-1].notification.id if recordings else None)
+                latest = True
         raise refuse("CONCURRENT_UPDATE")
 
-    def run(self, steps: Steps[T]) -> T:
-        """Drive a command's steps to its result, doing each step's I/O by blocking."""
-        driver = Driver(steps)
-        while (step := driver.next()) is not None:
-            try:
-                driver.answer(self.step(step))
-            except Exception as failed:
-                driver.fail(failed)
-        return driver.result
-
-    def step(self, step: Step) -> Any:
-        """One step's I/O, blocking."""
-        if isinstance(step, Save):
-            return self.save_tracked(*step.aggregates, tracking=step.tracking)
-        if isinstance(step, CatchUp):
-            return self._caught_up(step.case)
-        if isinstance(step, Fetch):
-            return self._fetch(step.ids)
-        return self._get(step.case_id)
-
-    def _fetch(self, ids: Sequence[UUID]) -> dict[UUID, Any]:
-        found: dict[UUID, Any] = {}
-        for i in ids:
-            with contextlib.suppress(AggregateNotFoundError):
-                found[i] = self.repository.get(i)
-        return found
-
-    def _apply(
-        self,
-        case: Petition,
-        actor: Actor,
-        method_name: str,
-        occurred_at: datetime | None,
-        params: dict[str, Any],
-    ) -> None:
+    def _act(self, actor: Actor, case: Petition, occurred_at: datetime | None) -> Act:
+        """The circumstances of an act on ``case``; the actor must see the case at all."""
         directory = self.directory
         access.check_visible(actor, case, directory)
         now = self.clock.now()
         # "Now" never precedes the case's last act, which a desk clock up to CLOCK_SKEW
         # ahead may have stamped.
         when = occurred_at or max(now, case.last_occurred_at)
-        getattr(case, method_name)(Act(actor, when, now, directory, self.rules), **params)
+        return Act(actor, when, now, directory, self.rules)
 
     # -------------------------------------------------------------- queries
     def case(
@@ -649,7 +391,7 @@ class CaseService(Application[UUID]):
     def history(
         self, case_id: UUID, actor: Actor, as_of: datetime | None = None
     ) -> list[CaseEvent]:
-        events = [e for e in self.events.get(case_id) if as_of is None or e.timestamp <= as_of]
+        events = [e for e in self.store.history(case_id) if as_of is None or e.timestamp <= as_of]
         if not events:
             raise not_found()
         case = _fold(events)
@@ -666,20 +408,19 @@ class CaseService(Application[UUID]):
             return
         shown: list[Petition] = []
         for case_id in dict.fromkeys(case_ids):
-            with contextlib.suppress(DomainError):
-                case = self._get(case_id)
-                if case.category == Category.ACCUSATION.value:
-                    shown.append(case)
+            case = self._find_case(case_id)
+            if case is not None and case.category == Category.ACCUSATION.value:
+                shown.append(case)
         if not shown:
             return
         now = self.clock.now()
         for case in shown:
             occurred = max(now, case.last_occurred_at)
             case.record_view(
-                Act(actor, occurred, occurred, self._directory, self.rules), purpose=purpose
+                Act(actor, occurred, occurred, self.directory, self.rules), purpose=purpose
             )
         try:
-            self.save(*shown)
+            self.store.save(*shown)
         except IntegrityError:
             for case in shown:
                 self._record_read(case, actor, purpose, refused=False)
@@ -692,10 +433,9 @@ class CaseService(Application[UUID]):
 
     def track(self, serial_number: str, query_code: str) -> Petition:
         """A petitioner's own view, reached with the serial number and the query code."""
-        try:
-            entry: SerialNumber = self.repository.get(serial_index_id(serial_number))
-        except AggregateNotFoundError:
-            raise not_found() from None
+        entry = self.store.load(serial_index_id(serial_number), latest=True)
+        if not isinstance(entry, SerialNumber):
+            raise not_found()
         case = self._get(entry.case_id)
         if not secrets.compare_digest(case.query_code_hash, query_code_hash(case.id, query_code)):
             raise not_found()  # as an unknown serial: a guessed serial learns nothing
@@ -706,14 +446,8 @@ class CaseService(Application[UUID]):
     ) -> Petition:
         case = self.track(serial_number, query_code)
         petitioner = Actor("petitioner", "信访人", case.received_by, frozenset({"admin"}), "")
-        result, _ = self.perform(
-            case.id,
-            petitioner,
-            "evaluate",
-            satisfaction=satisfaction,
-            comment=comment,
-            source="petitioner",
-        )
+        command = Evaluate(satisfaction=satisfaction, comment=comment, source="petitioner")
+        result, _ = self.perform(case.id, petitioner, command)
         return result
 
     def verify(self, case_id: UUID) -> ChainReport:
@@ -723,9 +457,9 @@ class CaseService(Application[UUID]):
         """The case's stored events, decoded one by one: an event that no longer decodes (its
         cipher text or JSON was altered) stands as a broken link at its version, so tampering
         is reported, not raised."""
-        for stored in self.recorder.select_events(case_id):
+        for stored in self.store.recorder.select_events(case_id):
             try:
-                yield self.mapper.to_domain_event(stored)
+                yield self.store.mapper.to_domain_event(stored)
             except MapperDeserialisationError:
                 yield _Undecodable(stored.originator_version)
 
@@ -734,7 +468,7 @@ class CaseService(Application[UUID]):
         topic = get_topic(RegisteredEvent)
         start = 0
         while True:
-            batch_rows = self.recorder.select_notifications(
+            batch_rows = self.store.recorder.select_notifications(
                 start=start, limit=batch, topics=[topic], inclusive_of_start=False
             )
             for n in batch_rows:
@@ -744,28 +478,18 @@ class CaseService(Application[UUID]):
             start = batch_rows[-1].id
 
     # -------------------------------------------------------------- helpers
-    def _get(self, case_id: UUID) -> Petition:
-        try:
-            case = self.repository.get(case_id)
-        except AggregateNotFoundError:
-            raise not_found() from None
-        if not isinstance(case, Petition):
+    def _get(self, case_id: UUID, *, latest: bool = True) -> Petition:
+        case = self._find_case(case_id, latest=latest)
+        if case is None:
             raise not_found()
         return case
 
-    def _caught_up(self, case: Petition) -> Petition:
-        """A cached case with whatever other processes recorded since: one query that, in
-        the usual case, returns nothing and decodes nothing. Several API workers share the
-        store, so a cached state alone could be stale; acting on it would be refused at the
-        save (a conflict) or, worse for the caller, by the domain on a state already past."""
-        for stored in self.recorder.select_events(case.id, gt=case.version):
-            caught = self.mapper.to_domain_event(stored).mutate(case)
-            assert caught is not None
-            case = caught
-        return case
+    def _find_case(self, case_id: UUID, *, latest: bool = True) -> Petition | None:
+        case = self.store.load(case_id, latest=latest)
+        return case if isinstance(case, Petition) else None
 
     def _as_of(self, case_id: UUID, as_of: datetime) -> Petition:
-        events = [e for e in self.events.get(case_id) if e.timestamp <= as_of]
+        events = [e for e in self.store.history(case_id) if e.timestamp <= as_of]
         if not events:
             raise not_found()
         return _fold(events)
@@ -781,13 +505,13 @@ class CaseService(Application[UUID]):
             fresh = self._get(case.id)
             now = self.clock.now()
             occurred = max(now, fresh.last_occurred_at)
-            act = Act(actor, occurred, max(now, occurred), self._directory, self.rules)
+            act = Act(actor, occurred, max(now, occurred), self.directory, self.rules)
             if refused:
                 fresh.record_refused_read(act, purpose=purpose)
             else:
                 fresh.record_view(act, purpose=purpose)
             try:
-                self.save(fresh)
+                self.store.save(fresh)
                 return
             except IntegrityError:
                 continue

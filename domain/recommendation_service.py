@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
 from domain import access
@@ -31,9 +30,6 @@ from domain.recommendations import (
     recommendation_id,
     recommendation_key_id,
 )
-
-ISSUE_ROLES = ("bureau",)
-ANSWER_ROLES = ("handler", "bureau", "leader", "registrar")
 
 
 @dataclass(frozen=True)
@@ -73,8 +69,7 @@ class RecommendationService:
         """A bureau issues a recommendation about a unit in its jurisdiction, citing cases it
         may see and events of those cases, and naming officials of that unit if it will
         (Art.14, 40)."""
-        if not actor.has_any(*ISSUE_ROLES):
-            raise forbidden("ROLE_REQUIRED", action="recommend", needs=list(ISSUE_ROLES))
+        access.check_may(actor, access.Duty.RECOMMEND)
         directory = self.service.directory
         if candidate_key:
             existing = self._find(recommendation_key_id(candidate_key))
@@ -108,13 +103,12 @@ class RecommendationService:
             named_officials=named_officials,
         )
         try:
-            recordings = self.service.save(recommendation)
+            position = self.service.store.save(recommendation)
         except IntegrityError:
             # The same candidate issued at the same moment elsewhere: that one stands.
             assert candidate_key
             stored = self._get(recommendation.id)
             return Issued(self._same_finding(stored, actor, kind, to_unit_id), False, None)
-        position = recordings[-1].notification.id if recordings else None
         return Issued(recommendation, True, position)
 
     def _same_finding(
@@ -142,12 +136,10 @@ class RecommendationService:
         occurred_at: datetime | None = None,
     ) -> tuple[Recommendation, int | None]:
         """The receiving unit (or its successor after a merger) answers in writing."""
-        if not actor.has_any(*ANSWER_ROLES):
-            raise forbidden("ROLE_REQUIRED", action="answer-recommendation")
+        access.check_may(actor, access.Duty.ANSWER_RECOMMENDATION)
         recommendation = self.get(rec_id, actor)
         recommendation.answer_in_writing(self._act(actor, occurred_at), adopted=adopted, text=text)
-        recordings = self.service.save(recommendation)
-        return recommendation, (recordings[-1].notification.id if recordings else None)
+        return recommendation, self.service.store.save(recommendation)
 
     def get(self, rec_id: UUID | str, actor: Actor) -> Recommendation:
         """The recommendation, for its recipient, a caller whose jurisdiction covers it, or the
@@ -179,20 +171,15 @@ class RecommendationService:
 
     def _get(self, rec_id: UUID | str) -> Recommendation:
         key = rec_id if isinstance(rec_id, UUID) else recommendation_id(rec_id)
-        try:
-            found = self.service.repository.get(key)
-        except AggregateNotFoundError:
-            raise not_found(
-                "RECOMMENDATION_NOT_FOUND", message("RECOMMENDATION_NOT_FOUND")
-            ) from None
+        found = self.service.store.load(key, latest=True)
         if not isinstance(found, Recommendation):
             raise not_found("RECOMMENDATION_NOT_FOUND", message("RECOMMENDATION_NOT_FOUND"))
         return found
 
     def _case(self, case_id: str) -> Petition:
         try:
-            found = self.service.repository.get(UUID(str(case_id)))
-        except (AggregateNotFoundError, ValueError):
+            found = self.service.store.load(UUID(str(case_id)), latest=True)
+        except ValueError:
             raise not_found(case_id=str(case_id)) from None
         if not isinstance(found, Petition):
             raise not_found(case_id=str(case_id))

@@ -77,7 +77,7 @@ class Settings:
     workers: int = 1
     pool_size: int = 10
     aggregate_cache: int = 10000
-    # A file the API workers of one host share their cached cases in (gateways.shared_cache);
+    # A file the API workers of one host share their cached cases in (gateways.persistence.shared_cache);
     # ``xinfang serve`` with several workers makes one for its run.
     shared_cache: str | None = None
     in_process_projections: bool = True

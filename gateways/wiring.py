@@ -10,16 +10,11 @@ from pathlib import Path
 from psycopg.conninfo import make_conninfo
 
 from domain.application import CaseService, Clock
-from domain.command_cache import CaseCache
+from gateways.persistence.case_cache import CaseCache, CommandCache
+from gateways.persistence.event_store import LibraryStore
+from gateways.persistence.shared_cache import SharedCommandCache
 from gateways.settings import Settings
-from gateways.shared_cache import SharedCommandCache
-from gateways.store import (
-    eventsourcing_env,
-    latest_versions,
-    postgres_params,
-    schema_lock,
-    stored_histories,
-)
+from gateways.store import eventsourcing_env, postgres_params, schema_lock
 from projections.db import ViewDatabase, views_path
 
 log = logging.getLogger("xinfang.wiring")
@@ -39,22 +34,21 @@ def pepper(settings: Settings) -> bytes:
 
 
 def build_service(settings: Settings, clock: Clock | None = None) -> CaseService:
+    """The application on the configured store: its cache of saved cases (shared by the API
+    workers of a host when the settings name a file), and on PostgreSQL the bulk queries that
+    let the group commit refuse stale saves early and projections reload cases in batches."""
     with schema_lock(settings):
-        service = CaseService(
+        store = LibraryStore(
             eventsourcing_env(settings),
-            clock=clock or SystemClock(),
-            rules=settings.rules(),
-            pepper=pepper(settings),
-            command_cache_size=settings.aggregate_cache,
-            cache=_shared_cache(settings),
+            cache=_shared_cache(settings) or CommandCache(settings.aggregate_cache),
+            bulk_sql=settings.uses_postgres,
         )
-    if settings.uses_postgres:
-        # Several processes write to one PostgreSQL store: check versions before a shared
-        # write, so a stale cached case costs its own command a retry, not the whole batch.
-        service.commits.versions = latest_versions(service.recorder)
-        # The projection runner reloads evicted cases a batch at a time, in one query.
-        service.bulk_histories = stored_histories(service.recorder)
-    return service
+    return CaseService(
+        store,
+        clock=clock or SystemClock(),
+        rules=settings.rules(),
+        pepper=pepper(settings),
+    )
 
 
 def _shared_cache(settings: Settings) -> CaseCache | None:

@@ -91,7 +91,9 @@ class ProjectionRunner:
         # case meet in one batch more often, so its rows are computed and written once for
         # them all (a ledger rebuild ran 45% faster at 40,000 than at 10,000).
         self.catch_up_batch_size = max(batch_size, catch_up_batch_size or batch_size)
-        self.memory = CaseMemory(service.repository, service.rules, histories=service.histories)
+        self.memory = CaseMemory(
+            service.store.repository, service.rules, histories=service.store.histories
+        )
         # Tests set this to raise at a stage: "between_batches" or "inside_batch".
         self.fault: Callable[[str], None] | None = None
         self._stop = threading.Event()
@@ -145,7 +147,7 @@ class ProjectionRunner:
                 return self._catch_up([projection], progress)
 
     def _catch_up(self, projections: list[Projection], progress: Progress | None) -> int:
-        recorder = self.service.recorder
+        recorder = self.service.store.recorder
         top = recorder.max_notification_id() or 0
         positions = self._recorded(projections)
         first = start = min(positions.values(), default=top)
@@ -215,7 +217,7 @@ class ProjectionRunner:
         notifications: Sequence[Any],
         writer: WriteBehind | None = None,
     ) -> None:
-        to_domain = self.service.mapper.to_domain_event
+        to_domain = self.service.store.mapper.to_domain_event
         events = [
             (n.id, None if n.topic.startswith(_IGNORED_TOPIC_PREFIXES) else to_domain(n))
             for n in notifications

@@ -20,8 +20,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from domain import access
 from domain.acts import DEFAULT_RULES, Actor, Rules
-from domain.errors import forbidden, invalid, not_found
+from domain.errors import invalid, not_found
 from domain.faults import FaultKind
 from domain.units import Directory
 from projections.db import Cursor, ViewDatabase
@@ -44,13 +45,10 @@ from projections.trail_present import (
 )
 from projections.trail_sql import fault_union
 
-READER_ROLES = ("inspector",)  # admin holds every role
-
 
 def trail_scope(actor: Actor, directory: Directory) -> Scope:
     """What a trail reader may see; anyone but an inspector or administrator is refused."""
-    if not actor.has_any(*READER_ROLES):
-        raise forbidden("ROLE_REQUIRED", needs=["admin", *READER_ROLES])
+    access.check_may(actor, access.Duty.READ_TRAIL)
     return Scope.of(actor, directory)
 
 

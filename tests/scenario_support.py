@@ -19,8 +19,9 @@ from uuid import UUID
 import pytest
 
 from domain.acts import SYSTEM, Actor
-from domain.application import CaseService, Registration
+from domain.application import CaseService
 from domain.calendar import CHINA
+from domain.commands import Register, case_command
 from domain.deadlines import DeadlineStatus, statuses_on
 from domain.errors import MESSAGES, DomainError
 from domain.petition import Petition
@@ -126,9 +127,9 @@ def at(day: date, hour: int = 10) -> datetime:
     return datetime.combine(day, time(hour), CHINA)
 
 
-def registration(**overrides: Any) -> Registration:
+def registration(**overrides: Any) -> Register:
     """A letter from one named petitioner about land compensation in village 330106001001."""
-    base = Registration(
+    base = Register(
         channel="letter",
         category="appeal",
         division_code=VILLAGE_1_CODE,
@@ -175,7 +176,7 @@ class World:
 
     def act(self, case_id: UUID, by: str | Actor, action: str, **params: Any) -> Petition:
         actor = official(by) if isinstance(by, str) else by
-        case, _ = self.service.perform(case_id, actor, action, **params)
+        case, _ = self.service.perform(case_id, actor, case_command(action, **params))
         return case
 
     def case(self, case_id: UUID) -> Petition:
@@ -195,7 +196,7 @@ class World:
 
     def top(self) -> int:
         """The store's last notification id: nothing recorded means it does not move."""
-        return self.service.recorder.max_notification_id() or 0
+        return self.service.store.recorder.max_notification_id() or 0
 
     # --------------------------------------------------- cases at a stage
     def transferred(self, to: str = TOWN_1, day: int = 1, **overrides: Any) -> UUID:
@@ -272,3 +273,14 @@ def refusal(excinfo: pytest.ExceptionInfo[DomainError]) -> str:
     """The code of a refusal, once its message is checked against the catalogue."""
     assert excinfo.value.message == MESSAGES[excinfo.value.code]
     return excinfo.value.code
+
+
+def forbid_aggregate_reads(service: CaseService, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make any read of an aggregate from the store fail the test: what a command finds in
+    the store's cache of saved cases needs none."""
+
+    def refused(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("read an aggregate from the store")
+
+    monkeypatch.setattr(service.store.repository, "get", refused)
+    monkeypatch.setattr(service.store.recorder, "select_events", refused)

@@ -22,8 +22,8 @@ from domain.acts import Actor
 from gateways.bench.scenario import STEPS, registration
 from gateways.bench.seeding import bench_tokens, seed_directory
 from gateways.cli import build_parser, main
+from gateways.persistence.shared_cache import cache_folder
 from gateways.settings import DEV_JWT_SECRET, Settings
-from gateways.shared_cache import cache_folder
 from gateways.tokens import read_token
 from gateways.wiring import build_service
 from tests.support.postgres import PostgresServer

@@ -15,8 +15,8 @@ import pytest
 import yaml
 
 from gateways.cli import build_parser
+from gateways.persistence.shared_cache import SLOT_BYTES
 from gateways.settings import VARIABLES, Settings
-from gateways.shared_cache import SLOT_BYTES
 
 ROOT = Path(__file__).resolve().parents[1]
 COMPOSE = ROOT / "docker-compose.yml"
@@ -111,7 +111,7 @@ def test_workers_wait_for_the_schema_and_the_topics(compose: dict[str, Any]) -> 
 def test_the_api_containers_shared_memory_holds_the_workers_case_cache(
     compose: dict[str, Any],
 ) -> None:
-    """Several API workers share their cached cases in /dev/shm (gateways.shared_cache);
+    """Several API workers share their cached cases in /dev/shm (gateways.persistence.shared_cache);
     Docker's default 64 MB would not hold them, and the workers would each cache alone."""
     api = compose["services"]["api"]
     settings = Settings.from_env(environment(api))

@@ -13,7 +13,8 @@ import threading
 import time
 
 from domain.acts import Actor
-from domain.application import CaseService, Registration
+from domain.application import CaseService
+from domain.commands import Register, case_command
 from domain.errors import DomainError
 from gateways.bench.report import Sample
 from gateways.bench.scenario import COMMANDS_PER_CASE, STEPS, registration
@@ -29,7 +30,7 @@ def drive(service: CaseService, commands: int, sample: Sample) -> None:
         sent += COMMANDS_PER_CASE
         started = time.perf_counter()
         try:
-            registered = service.register(BUREAU, Registration(**registration()))
+            registered = service.register(BUREAU, Register(**registration()))
         except DomainError as error:
             sample.errors[f"register:{error.code}"] += 1
             continue
@@ -38,7 +39,9 @@ def drive(service: CaseService, commands: int, sample: Sample) -> None:
         for step in STEPS:
             started = time.perf_counter()
             try:
-                service.perform(case_id, ACTORS[step.role], step.action, **step.params)
+                service.perform(
+                    case_id, ACTORS[step.role], case_command(step.action, **step.params)
+                )
             except DomainError as error:
                 sample.errors[f"{step.action}:{error.code}"] += 1
                 break

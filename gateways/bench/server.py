@@ -19,8 +19,8 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from gateways.persistence.shared_cache import cache_file_for_run
 from gateways.settings import Settings
-from gateways.shared_cache import cache_file_for_run
 
 APP = "gateways.http.app:create_app"
 

@@ -54,7 +54,7 @@ def run_project(settings: Settings, name: str) -> int:
     """A worker process for ``name`` (or ``all``): catch up, then follow until SIGTERM/SIGINT."""
     service = build_service(settings)
     db = build_view_database(settings)
-    analyze_events(service.recorder)  # before catching up in large batches
+    analyze_events(service.store.recorder)  # before catching up in large batches
     runner = ProjectionRunner(
         service, db, select(settings, name), catch_up_batch_size=CATCH_UP_BATCH
     )
@@ -108,7 +108,7 @@ def rebuild_project(settings: Settings, name: str) -> int:
     db = build_view_database(settings)
     try:
         chosen = select(settings, name)
-        analyze_events(service.recorder)  # before reading in large batches
+        analyze_events(service.store.recorder)  # before reading in large batches
         runner = ProjectionRunner(service, db, chosen, catch_up_batch_size=CATCH_UP_BATCH)
         for projection in chosen:
             started = time.perf_counter()

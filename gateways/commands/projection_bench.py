@@ -123,7 +123,7 @@ def seed_cases(service: CaseService, n_cases: int, seed: int = 11) -> int:
     # Recorded in time order, as a live system records them (one clock, one history).
     recorded.sort(key=lambda e: e.timestamp)
     for start in range(0, len(recorded), SAVE_EVERY):
-        service.events.put(recorded[start : start + SAVE_EVERY])
+        service.store.events.put(recorded[start : start + SAVE_EVERY])
     return len(recorded)
 
 
@@ -163,7 +163,7 @@ def measure(settings: Settings, name: str, n_cases: int, queries: int = 200) -> 
         # One store serves every projection of a run: seeded by the first, read by the rest.
         fresh = next(service.case_ids(batch=1), None) is None
         seeded = seed_cases(service, n_cases) if fresh else 0
-        analyze_events(service.recorder)  # as autovacuum would have, a year on
+        analyze_events(service.store.recorder)  # as autovacuum would have, a year on
         seed_seconds = time.perf_counter() - started
         name = ALIASES.get(name, name)
         chosen = [p for p in all_projections() if p.name == name]
@@ -180,7 +180,7 @@ def measure(settings: Settings, name: str, n_cases: int, queries: int = 200) -> 
             "projection": name,
             "store": "postgres" if settings.database_url else "sqlite",
             "cases": n_cases,
-            "events_in_store": service.recorder.max_notification_id() or 0,
+            "events_in_store": service.store.recorder.max_notification_id() or 0,
             **({"events_seeded": seeded, "seed_seconds": round(seed_seconds, 1)} if fresh else {}),
             "events_read": read,
             "rebuild_seconds": round(elapsed, 2),

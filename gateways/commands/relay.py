@@ -16,7 +16,8 @@ from dataclasses import asdict, replace
 from types import FrameType
 from typing import Any, TypeVar
 
-from domain.application import CaseService, Registration
+from domain.application import CaseService
+from domain.commands import Register, case_command
 from gateways.heartbeat import Heartbeat, heartbeat_path
 from gateways.kafka.position import open_position
 from gateways.kafka.relay import Relay, RelayStats, RelayThread
@@ -91,9 +92,9 @@ def bench_relay(
     bench_settings = replace(settings, kafka_events_topic=f"{settings.kafka_events_topic}.bench")
     service = build_service(bench_settings)
     try:
-        start = service.recorder.max_notification_id() or 0
+        start = service.store.recorder.max_notification_id() or 0
         seed_events(service, n_events)
-        top = service.recorder.max_notification_id() or 0
+        top = service.store.recorder.max_notification_id() or 0
         result = _throughput(service, bench_settings, start, top)
         if load_seconds > 0 and load_rate > 0:
             result.update(_lag_under_load(service, bench_settings, load_rate, load_seconds))
@@ -176,11 +177,11 @@ def _following(
     """Run ``load`` while a relay follows the store from its current top in this process;
     after the load, wait (30 s at most) until the relay has published what it recorded."""
     name = f"bench:{uuid.uuid4()}"
-    _mark(settings, name, service.recorder.max_notification_id() or 0)
+    _mark(settings, name, service.store.recorder.max_notification_id() or 0)
     relay = RelayThread(service, settings, name=name).start()
     try:
         result = load()
-        top = service.recorder.max_notification_id() or 0
+        top = service.store.recorder.max_notification_id() or 0
         deadline = time.monotonic() + 30
         while relay.stats.position < top and time.monotonic() < deadline:
             time.sleep(0.02)
@@ -276,10 +277,12 @@ def _paced_commands(
         return time.perf_counter() - began < seconds
 
     while pace():
-        registered = service.register(BUREAU, Registration(**registration()))
+        registered = service.register(BUREAU, Register(**registration()))
         counts[slot] += 1
         for step in STEPS:
             if not pace():
                 return
-            service.perform(registered.case.id, ACTORS[step.role], step.action, **step.params)
+            service.perform(
+                registered.case.id, ACTORS[step.role], case_command(step.action, **step.params)
+            )
             counts[slot] += 1

@@ -30,8 +30,8 @@ from gateways.demo import DEMO_OFFICIALS, first_case, has_cases
 from gateways.demo.cases import DemoSummary
 from gateways.holidays import coverage_warning
 from gateways.http.app import create_app
+from gateways.persistence.shared_cache import cache_file_for_run
 from gateways.settings import Settings
-from gateways.shared_cache import cache_file_for_run
 from gateways.tokens import issue_token
 from gateways.wiring import build_service
 
@@ -203,7 +203,7 @@ def _run_uvicorn(settings: Settings, service: CaseService) -> None:
         uvicorn.run(create_app(settings, service=service, server_heap=True), **options)
         return
     # Several workers: each process builds its own app (and service) from the environment,
-    # and they share one cache of the cases they command (``gateways.shared_cache``).
+    # and they share one cache of the cases they command (``gateways.persistence.shared_cache``).
     sys.stdout.flush()
     with contextlib.ExitStack() as run:
         if not settings.shared_cache and settings.aggregate_cache > 0:

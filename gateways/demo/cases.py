@@ -28,8 +28,9 @@ from typing import Any
 from uuid import UUID
 
 from domain.acts import SYSTEM, Actor
-from domain.application import CaseService, Registration
+from domain.application import CaseService
 from domain.calendar import CHINA, china_date
+from domain.commands import Register, case_command
 from domain.deadlines import statuses_on
 from domain.petition import Petition
 from domain.units import UnitKind, area_prefix
@@ -133,9 +134,7 @@ class DemoSeeder:
         at = self.when(start, None)
         receiving = self._actor(plan.receiving_unit)
         yield at
-        registered = self.service.register(
-            receiving, Registration(**plan.registration, occurred_at=at)
-        )
+        registered = self.service.register(receiving, Register(**plan.registration, occurred_at=at))
         self.summary.acts += 1
         case_id = registered.case.id
         case = registered.case
@@ -155,7 +154,7 @@ class DemoSeeder:
             if step.unit == "petitioner":
                 params = {**params, "source": "petitioner"}
             yield at
-            case, _ = self.service.perform(case_id, actor, step.action, occurred_at=at, **params)
+            case, _ = self.service.perform(case_id, actor, case_command(step.action, at, **params))
             self.summary.acts += 1
         cases = [case]
         if plan.scenario in PAIRS:
@@ -187,7 +186,7 @@ class DemoSeeder:
         yield at
         again = self.service.register(
             self._actor(receiving),
-            Registration(**registration, occurred_at=at, same_matter_as=original),
+            Register(**registration, occurred_at=at, same_matter_as=original),
         )
         self.summary.acts += 1
         return again.case

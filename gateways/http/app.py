@@ -179,7 +179,7 @@ def create_app(
         """Liveness, the store's last position and the years the holiday calendar covers (no
         token needed)."""
         live: CaseService = request.app.state.service
-        position = live.recorder.max_notification_id() or 0
+        position = live.store.recorder.max_notification_id() or 0
         store = "postgres" if settings.uses_postgres else "sqlite"
         calendar = calendar_health(live.rules.calendar, settings.holidays_file)
         return JSONResponse(

@@ -11,7 +11,7 @@ ms, and all collections together took a tenth of its CPU. Two causes, two settin
   the old generations by the hundred each second, where full collections walked them again:
   young collections come every 20,000 allocations instead, when those requests are done.
 
-(The cached cases, the other big population, are kept as bytes: ``domain.command_cache``.)
+(The cached cases, the other big population, are kept as bytes: ``gateways.persistence.case_cache``.)
 """
 
 from __future__ import annotations

@@ -26,11 +26,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from eventsourcing.persistence import IntegrityError, Tracking
+from eventsourcing.persistence import Tracking
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 
 from domain.acts import Actor
-from domain.application import CaseService, Registration
+from domain.application import CaseService
+from domain.commands import Register
 from domain.errors import DomainError, invalid
 from domain.units import Directory, area_prefix
 from gateways.kafka.topics import consumer, ensure_topics, producer
@@ -63,7 +64,7 @@ class Submission:
 
     source: str
     received_by_unit: str
-    registration: Registration
+    registration: Register
 
 
 def position_name(topic: str, partition: int) -> str:
@@ -91,7 +92,7 @@ def parse_submission(raw: bytes | None) -> Submission:
     return Submission(
         source=body["source"],
         received_by_unit=body["received_by_unit"],
-        registration=Registration(
+        registration=Register(
             channel=body["channel"],
             category=body["category"],
             division_code=body["division_code"],
@@ -228,7 +229,7 @@ class Intake:
         assigned = [TopicPartition(self.topic, p) for p in sorted(partitions)]
         self._consumer.assign(assigned)
         for tp in assigned:
-            position = self.service.upstream_position(position_name(tp.topic, tp.partition))
+            position = self.service.store.upstream_position(position_name(tp.topic, tp.partition))
             if position is None:
                 self._consumer.seek_to_beginning(tp)
             else:
@@ -291,10 +292,9 @@ class Intake:
             self.dlq_topic, key=record.key, value=dead_letter(record, error), headers=headers
         )
         future.get(timeout=60)  # acknowledged before the position moves: nothing is lost
-        with contextlib.suppress(IntegrityError):  # already recorded: a redelivery
-            self.service.save_tracked(
-                tracking=Tracking(position_name(record.topic, record.partition), record.offset + 1)
-            )
+        self.service.store.record_position(  # a redelivery's position is recorded already
+            Tracking(position_name(record.topic, record.partition), record.offset + 1)
+        )
         log.info(
             "dead-lettered %s/%d@%d: %s", record.topic, record.partition, record.offset, error.code
         )

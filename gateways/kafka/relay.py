@@ -221,7 +221,7 @@ class Relay:
 
     def _send_next(self) -> int:
         assert self._producer is not None
-        notifications = self.service.recorder.select_notifications(
+        notifications = self.service.store.recorder.select_notifications(
             start=self._sent_position, limit=self.batch, inclusive_of_start=False
         )
         if not notifications:
@@ -232,7 +232,7 @@ class Relay:
             if notification.topic in self._passed_over_topics:
                 self.stats.passed_over += 1
                 continue
-            event = self.service.mapper.to_domain_event(notification)
+            event = self.service.store.mapper.to_domain_event(notification)
             created = facts_of_created(event)
             if created is not None:
                 self._facts.learn(event.originator_id, created)
@@ -285,7 +285,7 @@ class Relay:
                     future.get(timeout=FLUSH_SLICE)
 
     def _first_event(self, originator_id: UUID) -> Any:
-        events = list(self.service.events.get(originator_id, lte=1))
+        events = list(self.service.store.events.get(originator_id, lte=1))
         return events[0] if events else None
 
 

@@ -95,7 +95,7 @@ def test_scenario_12_every_read_by_the_inspectors_is_recorded(api: Api, accusati
     api.get(f"/api/v1/audit/cases/{accusation}", COUNTY_DI)
     viewed = [
         (e.actor["official_id"], e.purpose)
-        for e in api.world.service.events.get(UUID(accusation))
+        for e in api.world.service.store.events.get(UUID(accusation))
         if type(e).__name__ == "AccusationViewed"
     ]
     inspector = official(COUNTY_DI).official_id

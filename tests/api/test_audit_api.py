@@ -123,7 +123,7 @@ def test_reading_an_accusations_trail_is_recorded_and_shown(api: Api, told: dict
     # Until now, only the accused township's refused attempt (day 6).
     assert first.status_code == 200
     assert [r["official_id"] for r in first.json()["reads"]] == [ZHAO.official_id]
-    last = list(api.world.service.events.get(UUID(told["acc"])))[-1]
+    last = list(api.world.service.store.events.get(UUID(told["acc"])))[-1]
     assert type(last).__name__ == "AccusationViewed" and last.actor["unit_id"] == COUNTY_DI
     assert last.purpose == "trail"
     catch_up(api)
@@ -148,7 +148,7 @@ def test_an_accusation_on_a_page_of_faults_is_a_recorded_read(
     page = api.get(FAULTS, COUNTY_DI).json()
     assert told["acc"] in {i["case_id"] for i in page["items"]}
     assert api.position() == top + 1
-    last = list(api.world.service.events.get(UUID(told["acc"])))[-1]
+    last = list(api.world.service.store.events.get(UUID(told["acc"])))[-1]
     assert type(last).__name__ == "AccusationViewed" and last.purpose == "faults"
     assert last.actor["official_id"] == official(COUNTY_DI).official_id
     # The city's inspection sees both accusations (one accuses the county's body): two reads.

@@ -142,7 +142,7 @@ def test_an_accusation_is_hidden_from_the_accused_unit_as_404(api: Api) -> None:
     # Art.46: the accused unit's attempts to read the case and its history are recorded for
     # discipline inspection (AccusationReadRefused); the chain check and the act record nothing.
     assert api.position() == top + 2
-    refused = list(api.world.service.events.get(UUID(case_id)))[-2:]
+    refused = list(api.world.service.store.events.get(UUID(case_id)))[-2:]
     assert [type(e).__name__ for e in refused] == ["AccusationReadRefused"] * 2
     # The discipline inspection handling it does see it.
     assert api.get(f"{API}/{case_id}", COUNTY_DI).json()["accused_persons"] == ["赵某"]

@@ -252,7 +252,7 @@ def test_an_unexpected_failure_is_a_500_with_its_code_and_is_logged(
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("the disk is on fire")
 
-    monkeypatch.setattr(service, "perform_steps", broken)
+    monkeypatch.setattr(service, "perform", broken)
     path = f"{API}/{case_id}/transfer"
     with caplog.at_level("ERROR", logger="xinfang.http"):
         fast = api.client.post(path, json={"to_unit_id": TOWN_1}, headers=api.auth(COUNTY_BUREAU))

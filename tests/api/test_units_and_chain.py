@@ -209,7 +209,7 @@ def _tamper(api: Api, case_id: UUID, version: int) -> None:
     to the table would."""
     stored = next(
         e
-        for e in api.world.service.recorder.select_events(case_id)
+        for e in api.world.service.store.recorder.select_events(case_id)
         if e.originator_version == version
     )
     altered = stored.state.replace("征地补偿款".encode(), "土地补偿款".encode())

@@ -124,7 +124,7 @@ def reads(api: Api, case_id: UUID) -> list[tuple[str, str]]:
     """Who read the accusation, and for what: its ``AccusationViewed`` events in order."""
     return [
         (e.actor["unit_id"], e.purpose)
-        for e in api.world.service.events.get(case_id)
+        for e in api.world.service.store.events.get(case_id)
         if type(e).__name__ == "AccusationViewed"
     ]
 

@@ -174,8 +174,8 @@ def test_the_demo_is_recorded_as_it_happened(seeded: Seeded) -> None:
     """Months of work recorded at the moments it happened, so that a dashboard as of a past
     instant shows what it would have shown then (and not an empty store)."""
     service = seeded.service
-    notifications = service.recorder.select_notifications(start=1, limit=1_000_000)
-    events = [service.mapper.to_domain_event(n) for n in notifications]
+    notifications = service.store.recorder.select_notifications(start=1, limit=1_000_000)
+    events = [service.store.mapper.to_domain_event(n) for n in notifications]
     recorded = [e.timestamp for e in events]
     assert recorded == sorted(recorded)  # positions follow recorded time, as live
     case_events = [e for e in events if isinstance(e, CaseEvent)]

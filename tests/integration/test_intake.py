@@ -122,7 +122,7 @@ def test_a_message_delivered_twice_registers_once(world: World, broker: Broker) 
     assert history[0].actor["official_id"] == "intake:12345-hotline"
     assert history[0].occurred_at.isoformat() == "2026-03-02T09:30:00+08:00"
     positions = [
-        world.service.upstream_position(position_name(settings.kafka_intake_topic, p))
+        world.service.store.upstream_position(position_name(settings.kafka_intake_topic, p))
         for p in range(3)
     ]
     assert sorted(p for p in positions if p is not None) == [3]

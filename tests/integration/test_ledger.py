@@ -224,7 +224,9 @@ def test_the_cli_records_each_accusation_it_shows_an_official(
     assert view(store_settings, ["ledger", *as_inspector, "--csv", str(tmp_path / "l.csv")]) == 0
     assert world.top() == top + 2
     viewed = [
-        e for e in world.service.events.get(cases["e"]) if type(e).__name__ == "AccusationViewed"
+        e
+        for e in world.service.store.events.get(cases["e"])
+        if type(e).__name__ == "AccusationViewed"
     ]
     assert [(e.actor["official_id"], e.purpose) for e in viewed] == [
         (f"cli:{COUNTY_DI}", "ledger"),

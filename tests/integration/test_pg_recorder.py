@@ -1,4 +1,4 @@
-"""The one-round-trip insert (``gateways.pg_recorder``) on the real PostgreSQL: positions come
+"""The one-round-trip insert (``gateways.persistence.pg_recorder``) on the real PostgreSQL: positions come
 back in the order of the events, a refused batch records nothing and leaves the connection
 usable, and the library's table lock is still taken before the insert."""
 
@@ -13,7 +13,7 @@ import pytest
 from eventsourcing.persistence import IntegrityError, StoredEvent
 
 from domain.application import CaseService
-from gateways.pg_recorder import OneTripProcessRecorder
+from gateways.persistence.pg_recorder import OneTripProcessRecorder
 from gateways.settings import Settings
 from gateways.store import connect
 from gateways.wiring import build_service
@@ -54,18 +54,18 @@ def stored_rows(settings: Settings, originator_id: uuid.UUID) -> list[tuple[int,
 
 
 def test_the_service_writes_through_the_one_trip_recorder(service: CaseService) -> None:
-    assert isinstance(service.recorder, OneTripProcessRecorder)
+    assert isinstance(service.store.recorder, OneTripProcessRecorder)
 
 
 def test_positions_come_back_in_the_order_of_the_events(
     service: CaseService, settings: Settings
 ) -> None:
     a, b = uuid.uuid4(), uuid.uuid4()
-    ids = service.recorder.insert_events(events((a, 1), (b, 1), (a, 2)))
+    ids = service.store.recorder.insert_events(events((a, 1), (b, 1), (a, 2)))
     assert ids is not None and len(ids) == 3
     assert ids == sorted(ids) and len(set(ids)) == 3
     assert stored_rows(settings, a) == [(1, ids[0]), (2, ids[2])]
-    stored = service.recorder.select_events(b)
+    stored = service.store.recorder.select_events(b)
     assert [(s.originator_version, s.topic, s.state) for s in stored] == [
         (1, TOPIC, b'{"n": "50%"}')
     ]
@@ -75,12 +75,12 @@ def test_a_refused_batch_records_nothing_and_the_next_one_commits(
     service: CaseService, settings: Settings
 ) -> None:
     a, b = uuid.uuid4(), uuid.uuid4()
-    service.recorder.insert_events(events((a, 1)))
+    service.store.recorder.insert_events(events((a, 1)))
     with pytest.raises(IntegrityError):
-        service.recorder.insert_events(events((b, 1), (a, 1)))  # a@1 is taken
+        service.store.recorder.insert_events(events((b, 1), (a, 1)))  # a@1 is taken
     assert stored_rows(settings, b) == []
     # One pooled connection: the same one must be clean for the next write.
-    ids = service.recorder.insert_events(events((b, 1)))
+    ids = service.store.recorder.insert_events(events((b, 1)))
     assert ids is not None and stored_rows(settings, b) == [(1, ids[0])]
 
 
@@ -93,7 +93,7 @@ def test_the_insert_waits_for_the_library_table_lock(
         holder.execute("BEGIN")
         holder.execute(f"LOCK TABLE {TABLE} IN EXCLUSIVE MODE")
         writer = threading.Thread(
-            target=lambda: (service.recorder.insert_events(events((a, 1))), done.set())
+            target=lambda: (service.store.recorder.insert_events(events((a, 1))), done.set())
         )
         writer.start()
         time.sleep(0.5)

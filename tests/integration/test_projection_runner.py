@@ -89,7 +89,7 @@ def test_a_restarted_runner_resumes_where_it_stopped(world: World, db: ViewDatab
     second = runner(world, db, batch_size=5)
     read = second.catch_up()
     # Only what was recorded after the first runner stopped is read again.
-    recorded_since = world.service.recorder.select_notifications(
+    recorded_since = world.service.store.recorder.select_notifications(
         start=stopped_at, limit=10_000, inclusive_of_start=False
     )
     assert read == len(recorded_since) > 0
@@ -227,7 +227,7 @@ def test_a_statement_refused_in_a_later_batch_loses_and_doubles_nothing(
     with pytest.raises(Exception, match="v_no_such_table"):
         crashing.catch_up()
     # The third batch was refused whole, with everything folded after it: two batches stand.
-    two_batches = world.service.recorder.select_notifications(
+    two_batches = world.service.store.recorder.select_notifications(
         start=0, limit=14, inclusive_of_start=False
     )[-1].id
     assert crashing.positions() == dict.fromkeys(
@@ -290,13 +290,13 @@ def test_cases_evicted_from_memory_are_read_again_a_batch_at_a_time(
     world: World, db: ViewDatabase, store_settings: Settings
 ) -> None:
     # On PostgreSQL in one query on the events table; on SQLite one read each, in process.
-    assert (world.service.bulk_histories is not None) == store_settings.uses_postgres
+    assert (world.service.store.bulk_histories is not None) == store_settings.uses_postgres
     cases = populate(world)
     later(world, cases)
     small = runner(world, db, batch_size=4)
     small.memory.capacity = 4
     calls: list[dict[object, int]] = []
-    bulk = world.service.histories
+    bulk = world.service.store.histories
 
     def histories(wanted: dict[object, int]) -> object:
         calls.append(dict(wanted))
@@ -309,7 +309,7 @@ def test_cases_evicted_from_memory_are_read_again_a_batch_at_a_time(
     small.memory._histories = histories  # type: ignore[assignment]
     small.memory._repository = NoSingleReads()
     small.catch_up()
-    top = world.service.recorder.max_notification_id() or 0
+    top = world.service.store.recorder.max_notification_id() or 0
     assert calls and len(calls) <= top // 4 + 1  # at most one read a batch
     assert sum(len(c) for c in calls) == small.memory.loads > 0
     assert dump(db) == clean_build(runner(world, db))
@@ -320,7 +320,7 @@ def test_a_runner_far_behind_reads_large_batches_with_the_same_rows(
 ) -> None:
     cases = populate(world)
     later(world, cases)
-    top = world.service.recorder.max_notification_id() or 0
+    top = world.service.store.recorder.max_notification_id() or 0
     expected = clean_build(runner(world, db))
 
     def rebuild(catch_up_batch_size: int | None) -> int:
@@ -349,10 +349,10 @@ def test_the_events_table_is_analysed_before_large_batches_are_read(
     world: World, db: ViewDatabase, store_settings: Settings
 ) -> None:
     populate(world)
-    analyze_events(world.service.recorder)  # on SQLite: nothing to do, and no error
+    analyze_events(world.service.store.recorder)  # on SQLite: nothing to do, and no error
     if not store_settings.uses_postgres:
         return
-    table = world.service.recorder.events_table_name
+    table = world.service.store.recorder.events_table_name
     for _ in range(50):  # the statistics views are refreshed a moment after the command
         rows = db.query("SELECT last_analyze FROM pg_stat_user_tables WHERE relname = %s", [table])
         if rows and rows[0]["last_analyze"] is not None:

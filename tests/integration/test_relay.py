@@ -58,11 +58,11 @@ def published_in_store(world: World) -> list[tuple[int, str, str]]:
     found: list[tuple[int, str, str]] = []
     start = 0
     while True:
-        batch = service.recorder.select_notifications(
+        batch = service.store.recorder.select_notifications(
             start=start, limit=1000, inclusive_of_start=False
         )
         for n in batch:
-            event = service.mapper.to_domain_event(n)
+            event = service.store.mapper.to_domain_event(n)
             if is_published(event):
                 found.append(
                     (

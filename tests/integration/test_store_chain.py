@@ -95,7 +95,7 @@ def test_rewriting_the_unit_a_case_was_transferred_to_breaks_the_chain_at_the_ne
     report = world.service.verify(case_id)
     assert not report.ok
     assert report.broken_at_version == 3
-    assert list(world.service.events.get(case_id))[1].to_unit_id == TOWN_2  # forged, yet read
+    assert list(world.service.store.events.get(case_id))[1].to_unit_id == TOWN_2  # forged, yet read
 
 
 def test_rewriting_the_petitioner_of_a_registration_breaks_the_chain_at_version_2(

@@ -75,7 +75,7 @@ def trail(told: Story, key: str, reader: Actor | None = None, on: int = APRIL_11
 def ids(told: Story, key: str, *kinds: str) -> list[str]:
     """The event ids of the case's events of ``kinds``, in the order given."""
     world, _, cases = told
-    events = world.service.events.get(cases[key])
+    events = world.service.store.events.get(cases[key])
     by_kind = {type(e).__name__: e.originator_version for e in events}
     return [str(event_id(cases[key], by_kind[k])) for k in kinds]
 
@@ -397,7 +397,7 @@ def test_the_cli_prints_the_faults_and_a_trail(
     # A page of faults read by the county's inspection shows the accusation: one read more.
     assert view(store_settings, ["faults", "--as-unit", COUNTY_DI, "--json", *on]) == 0
     assert world.top() == top + 2
-    last = list(world.service.events.get(cases["acc"]))[-1]
+    last = list(world.service.store.events.get(cases["acc"]))[-1]
     assert (type(last).__name__, last.purpose) == ("AccusationViewed", "faults")
     with pytest.raises(OutOfScope):
         view(store_settings, ["faults", "--as-unit", TOWN_1, "--division", "330106", *on])

@@ -58,7 +58,7 @@ def test_the_trail_is_built_exactly_once_across_a_crash(
         assert 0 < crashing.position("trail") < world.top()
         runner(world, db, batch_size=7).catch_up()
         resumed = trail_dump(db)
-        events = sum(len(list(world.service.events.get(c))) for c in cases.values())
+        events = sum(len(list(world.service.store.events.get(c))) for c in cases.values())
         assert len(resumed["v_trail_events"]) == events
         clean = runner(world, db)
         clean.rebuild("trail")

@@ -7,6 +7,7 @@ from uuid import uuid4
 
 import pytest
 
+from domain.commands import Extend, Transfer
 from domain.errors import DomainError
 from gateways.settings import Settings
 from gateways.wiring import build_service
@@ -23,7 +24,7 @@ def test_an_act_the_stale_cached_state_would_allow_is_refused_on_the_fresh_state
     try:
         world.on(3)
         other.perform(
-            case_id, official(TOWN_1), "extend", days=20, reason="案情复杂", approved_by="镇长"
+            case_id, official(TOWN_1), Extend(days=20, reason="案情复杂", approved_by="镇长")
         )
     finally:
         other.close()
@@ -47,7 +48,7 @@ def test_a_refusal_reached_on_a_stale_cached_state_is_checked_again_on_a_fresh_r
     other = build_service(store_settings, world.clock)
     try:
         world.on(1)
-        other.perform(case_id, official(COUNTY_BUREAU), "transfer", to_unit_id=TOWN_2)
+        other.perform(case_id, official(COUNTY_BUREAU), Transfer(to_unit_id=TOWN_2))
     finally:
         other.close()
     world.on(2)
@@ -61,7 +62,7 @@ def test_a_case_taken_from_the_cache_is_a_private_copy(world: World) -> None:
     case_id = world.transferred(to=TOWN_1, day=1)
     world.on(2)
     world.act(case_id, TOWN_1, "accept", path="6")
-    cache = world.service._cache
+    cache = world.service.store.cache
 
     taken = cache.take(case_id)
     assert taken is not None
@@ -78,8 +79,8 @@ def test_a_case_taken_from_the_cache_is_a_private_copy(world: World) -> None:
 def test_on_postgresql_the_group_commit_knows_the_last_version_of_each_case(
     world: World, store_settings: Settings
 ) -> None:
-    """What lets a stale save be refused before a shared write (domain.group_commit)."""
-    versions = world.service.commits.versions
+    """What lets a stale save be refused before a shared write (gateways.persistence.group_commit)."""
+    versions = world.service.store.commits.versions
     if not store_settings.uses_postgres:
         assert versions is None  # one process writes a SQLite file: nothing to check
         return

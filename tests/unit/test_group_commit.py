@@ -16,7 +16,7 @@ from eventsourcing.application import Application, ProcessingEvent
 from eventsourcing.domain import Aggregate, event
 from eventsourcing.persistence import IntegrityError
 
-from domain.group_commit import GroupCommit
+from gateways.persistence.group_commit import GroupCommit
 
 
 class Counter(Aggregate):

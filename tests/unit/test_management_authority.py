@@ -62,7 +62,7 @@ def test_a_recorded_authority_overrides_the_review_superior(world: World) -> Non
 def test_a_recorded_authority_is_published_on_the_events_topic(world: World) -> None:
     """Other tiers' systems route accusations too: the change travels like any unit event."""
     world.service.set_authority(COUNTY_HRSS, CITY_GOV)
-    events = list(world.service.events.get(unit_aggregate_id(COUNTY_HRSS)))
+    events = list(world.service.store.events.get(unit_aggregate_id(COUNTY_HRSS)))
     facts = FactsCache(lambda _: events[0])
 
     body = to_cloudevent(events[-1], 99, facts.get(events[-1].originator_id))

@@ -14,7 +14,7 @@ from tests.scenario_support import COUNTY_BUREAU, COUNTY_DI, TOWN_1, TOWN_2, Wor
 
 def published(world: World, recommendation_id: Any) -> list[dict[str, Any]]:
     """The CloudEvents of one recommendation's stored events, as the relay maps them."""
-    events = list(world.service.events.get(recommendation_id))
+    events = list(world.service.store.events.get(recommendation_id))
     facts = FactsCache(lambda _: events[0])
     return [
         to_cloudevent(e, position, facts.get(e.originator_id))
@@ -73,7 +73,7 @@ def test_a_recommendation_resting_on_an_accusation_is_published_with_ids_and_tim
         cited_case_ids=[str(accusation)],
     )
     recommendation = issued.recommendation
-    assert facts_of_created(next(iter(world.service.events.get(recommendation.id))))
+    assert facts_of_created(next(iter(world.service.store.events.get(recommendation.id))))
 
     (body,) = published(world, recommendation.id)
 

@@ -217,8 +217,8 @@ def test_a_recommendation_stored_before_officials_were_named_names_nobody(
     """Events are immutable: one recorded before v2 has no ``named_officials`` and is read as
     naming nobody (``Recommendation.Issued.upcast_v1_v2``)."""
     rec_id = accountability(recs, named_officials=[LI]).recommendation.id
-    [issued] = list(world.service.events.get(rec_id))
-    plain = Mapper(transcoder=world.service.mapper.transcoder)
+    [issued] = list(world.service.store.events.get(rec_id))
+    plain = Mapper(transcoder=world.service.store.mapper.transcoder)
     state = {k: v for k, v in vars(issued).items() if k != "named_officials"}
     v1 = plain.transcoder.encode(
         {k: v for k, v in state.items() if k not in ("originator_id", "originator_version")}

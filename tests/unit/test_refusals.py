@@ -16,6 +16,7 @@ import pytest
 
 from domain.acts import SYSTEM
 from domain.application import SAVE_ATTEMPTS, CaseService
+from domain.commands import Accept, Urge
 from domain.errors import MESSAGES, DomainError
 from domain.recommendations import RECOMMENDATION_CODES
 from domain.units import UnitKind, UnitRecord
@@ -623,6 +624,12 @@ def _(w: World) -> Attempt:
     return act(w, w.transferred(), TOWN_1, "inform")
 
 
+@trigger("ACT_FIELDS_INVALID")
+def _(w: World) -> Attempt:
+    """A command given by name with a field the act does not take (the CLI, scenarios)."""
+    return act(w, w.register(), COUNTY_BUREAU, "transfer", to_unit=TOWN_1)
+
+
 # ------------------------------------------------------------ the directory
 @trigger("UNKNOWN_UNIT")
 def _(w: World) -> Attempt:
@@ -710,7 +717,7 @@ class MeddlingClock(FixedClock):
     def now(self) -> datetime:
         if self.armed:
             self.rival.perform(
-                self.case_id, official(COUNTY_BUREAU), "urge", target_unit_id=TOWN_1, reason="督办"
+                self.case_id, official(COUNTY_BUREAU), Urge(target_unit_id=TOWN_1, reason="督办")
             )
         return super().now()
 
@@ -726,7 +733,7 @@ def test_an_act_that_keeps_losing_the_race_is_refused_and_records_nothing_of_its
     try:
         clock.armed = True
         with pytest.raises(DomainError) as excinfo:
-            contested.perform(case_id, official(TOWN_1), "accept", path="6")
+            contested.perform(case_id, official(TOWN_1), Accept(path="6"))
         clock.armed = False
 
         assert refusal(excinfo) == "CONCURRENT_UPDATE"

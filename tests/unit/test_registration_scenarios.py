@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from domain.acts import SYSTEM
 from domain.case_events import AccusationViewed
+from domain.commands import Accept
 from domain.errors import DomainError, NotFound
-from domain.steps import Save
 from gateways.settings import Settings
 from gateways.wiring import build_service
 from tests.scenario_support import (
@@ -22,6 +24,7 @@ from tests.scenario_support import (
     TOWN_2,
     VILLAGE_1,
     World,
+    forbid_aggregate_reads,
     official,
     refusal,
     registration,
@@ -166,7 +169,7 @@ def test_the_accused_units_officials_cannot_learn_the_accusation_exists(
     with pytest.raises(NotFound):
         world.service.history(case_id, accused)
     with pytest.raises(NotFound):
-        world.service.perform(case_id, accused, "accept")
+        world.service.perform(case_id, accused, Accept())
     # Art.46: the two attempts to read are recorded for discipline inspection (the refused
     # act records nothing); the accused unit is told nothing either way.
     assert world.top() == top + 2
@@ -290,15 +293,23 @@ def test_a_petitioner_file_remembered_before_another_worker_added_to_it_is_read_
     assert registered.candidates[0].case.id == elsewhere.id
 
 
-def test_a_new_petitioners_registration_reads_nothing_before_its_save(world: World) -> None:
-    """Why registration guesses: on the event loop it then needs no thread for a read."""
-    steps = world.service.register_steps(official(COUNTY_BUREAU), registration())
+def test_a_new_petitioners_registration_reads_nothing_before_its_save(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Why registration guesses: a new petitioner's registration costs one write."""
+    forbid_aggregate_reads(world.service, monkeypatch)
+    saved: list[str] = []
+    save = world.service.store.save
 
-    first = next(steps)
+    def spy(*aggregates: Any, **kwargs: Any) -> int | None:
+        saved.extend(type(a).__name__ for a in aggregates)
+        return save(*aggregates, **kwargs)
 
-    assert isinstance(first, Save)
-    kinds = sorted(type(a).__name__ for a in first.aggregates)
-    assert kinds == ["Petition", "PetitionerFile", "SerialNumber"]
+    monkeypatch.setattr(world.service.store, "save", spy)
+
+    world.service.register(official(COUNTY_BUREAU), registration())
+
+    assert sorted(saved) == ["Petition", "PetitionerFile", "SerialNumber"]
 
 
 # ------------------------------------------------ level-skipping and collective visits

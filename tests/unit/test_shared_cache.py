@@ -1,4 +1,4 @@
-"""The cache API workers share (gateways.shared_cache): every worker starts from the last state
+"""The cache API workers share (gateways.persistence.shared_cache): every worker starts from the last state
 any of them saved, and nothing doubtful (a write under way, a damaged slot, an older state) is
 ever handed out."""
 
@@ -13,10 +13,10 @@ from uuid import UUID, uuid4
 
 import pytest
 
-from domain.steps import Save
-from gateways.shared_cache import CAPACITY, SLOT_BYTES, SharedCommandCache
+from domain.commands import Accept
+from gateways.persistence.shared_cache import CAPACITY, SLOT_BYTES, SharedCommandCache
 from gateways.wiring import build_service
-from tests.scenario_support import TOWN_1, World, official
+from tests.scenario_support import TOWN_1, World, forbid_aggregate_reads, official
 
 SLOTS = 64
 
@@ -159,7 +159,7 @@ def test_a_state_too_big_for_a_slot_voids_the_older_state_of_its_case_only(
 
 
 def test_with_a_shared_cache_the_other_worker_acts_without_reading_the_store(
-    make_world: Callable[..., World], tmp_path: Path
+    make_world: Callable[..., World], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The reason the cache is shared: the next act on a case, on whichever worker, starts
     from the state the previous act saved; its only I/O is the save."""
@@ -169,14 +169,10 @@ def test_with_a_shared_cache_the_other_worker_acts_without_reading_the_store(
     try:
         case_id = world.transferred(to=TOWN_1, day=1)
         world.on(2)
-        steps = other.perform_steps(case_id, official(TOWN_1), "accept", None, {"path": "6"})
-        step = next(steps)
-        assert isinstance(step, Save)  # no Load, no CatchUp: the state was current
-        with pytest.raises(StopIteration) as done:
-            steps.send(other.step(step))
+        forbid_aggregate_reads(other, monkeypatch)  # no load, no catch-up: the state was current
+        case, _ = other.perform(case_id, official(TOWN_1), Accept(path="6"))
     finally:
         other.close()
-    case, _ = done.value.value
     assert case.accepted_by == TOWN_1
     assert world.case(case_id).accepted_by == TOWN_1
 
@@ -190,5 +186,5 @@ def test_a_cache_file_that_cannot_be_made_leaves_each_worker_its_own_cache(
     case_id = world.transferred(to=TOWN_1, day=1)
 
     assert world.case(case_id).holder_unit_id == TOWN_1
-    assert not isinstance(world.service._cache, SharedCommandCache)
+    assert not isinstance(world.service.store.cache, SharedCommandCache)
     assert "shared case cache unavailable" in caplog.text

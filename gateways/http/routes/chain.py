@@ -45,7 +45,7 @@ class ChainSummary(BaseModel):
 
 def _stored_case(service: CaseService, case_id: UUID) -> Petition | None:
     try:
-        case: Any = service.repository.get(case_id)
+        case: Any = service.store.repository.get(case_id)
     except AggregateNotFoundError:
         return None
     return case if isinstance(case, Petition) else None

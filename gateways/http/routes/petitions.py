@@ -17,7 +17,8 @@ from uuid import UUID
 from fastapi import APIRouter, Body, Path
 from fastapi.responses import JSONResponse
 
-from domain.application import ACTS, Registered, Registration
+from domain.application import Registered
+from domain.commands import CASE_COMMANDS, Register
 from domain.errors import not_found
 from gateways.http import commands
 from gateways.http.deps import AsOf, Caller, Service, today_of
@@ -53,7 +54,7 @@ ACTION_SUMMARIES: dict[str, str] = {
     "leader": "包案 a leader owns the case (Art.18)",
     "conclude": "办结 conclude after the windows lapsed",
 }
-assert set(ACTION_SUMMARIES) == set(ACTS) == set(ACTION_BODIES)
+assert set(ACTION_SUMMARIES) == set(CASE_COMMANDS) == set(ACTION_BODIES)
 
 COMMAND_ERRORS = error_responses(401, 403, 404, 409, 422)
 
@@ -94,8 +95,8 @@ async def registration_answer(
     return 200, view, {}
 
 
-def _registration(body: RegisterPetition) -> Registration:
-    return Registration(
+def _registration(body: RegisterPetition) -> Register:
+    return Register(
         channel=body.channel.value,
         category=body.category.value,
         division_code=body.division_code,

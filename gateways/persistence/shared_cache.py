@@ -1,6 +1,6 @@
 """The command cache shared by the API worker processes of one host, in a memory-mapped file.
 
-Why: each worker caching only the cases it commanded itself (``domain.command_cache``) works
+Why: each worker caching only the cases it commanded itself (``gateways.persistence.case_cache``) works
 for one worker. With two, the next command on a case lands on the other worker about half the
 time, whose copy is then one event behind: the store refuses the save, and the command is
 decided again after a catch-up query. Measured on the two-core machine at 1,000 commands/s,
@@ -83,7 +83,7 @@ def _reserve(fd: int, size: int) -> None:
 
 
 class SharedCommandCache:
-    """``domain.command_cache.CommandCache`` for several processes: the same ``take`` and
+    """``gateways.persistence.case_cache.CommandCache`` for several processes: the same ``take`` and
     ``put``, on a file every worker maps."""
 
     def __init__(self, path: str, slots: int) -> None:

@@ -27,7 +27,7 @@ T = TypeVar("T")
 
 class CaseCache(Protocol):
     """What ``CaseService`` needs of a cache of saved cases: this module's, for one process,
-    or one that several processes share (``gateways.shared_cache``)."""
+    or one that several processes share (``gateways.persistence.shared_cache``)."""
 
     def take(self, key: UUID) -> Any | None: ...
 

@@ -4,7 +4,7 @@ Why: ``eventsourcing`` writes a batch of events as a pipeline of six statements 
 timeout, table lock, notify, insert, commit), and psycopg drives a pipeline from Python a
 message at a time. Measured here, that costs about 0.6-1 ms of the API process's CPU per
 transaction whatever its size, with the GIL held for most of it, and the committer thread of
-the group commit (``domain.group_commit``) spent close to 40% of the API worker's GIL time
+the group commit (``gateways.persistence.group_commit``) spent close to 40% of the API worker's GIL time
 there. The same statements sent as one simple query, with the values bound client side, cost
 about a quarter of that CPU and half the wall time.
 
