@@ -112,3 +112,8 @@ class PetitionerFile(Aggregate):
     def recent(self, limit: int) -> list[UUID]:
         """The ids of the petitioner's ``limit`` most recent cases, newest first."""
         return [c["case_id"] for c in reversed(self.cases[-limit:])]
+
+
+def query_code_hash(case_id: UUID, code: str) -> str:
+    """What the case keeps of the petitioner's query code: never the code itself."""
+    return hashlib.sha256(f"{case_id}:{code}".encode()).hexdigest()
