@@ -453,7 +453,7 @@ def _relay(store: BenchStore, options: dict[str, Any]) -> Block:
                 block.notes.append(f"skipped: no broker configured and none could start: {error}")
                 print_block(block, sys.stdout)
                 return block
-            settings = replace(settings, kafka_bootstrap=broker.bootstrap)
+            settings = settings.model_copy(update={"kafka_bootstrap": broker.bootstrap})
             block.notes.append(f"broker: Tansu (memory storage) on {broker.bootstrap}")
         else:
             block.notes.append(f"broker: {settings.kafka_bootstrap}")

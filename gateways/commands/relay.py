@@ -12,7 +12,6 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import asdict, replace
 from types import FrameType
 from typing import Any, TypeVar
 
@@ -88,7 +87,9 @@ def bench_relay(
     """
     if not settings.kafka_bootstrap:
         raise ValueError("bench_relay needs XINFANG_KAFKA_BOOTSTRAP")
-    bench_settings = replace(settings, kafka_events_topic=f"{settings.kafka_events_topic}.bench")
+    bench_settings = settings.model_copy(
+        update={"kafka_events_topic": f"{settings.kafka_events_topic}.bench"}
+    )
     service = build_service(bench_settings)
     try:
         start = service.recorder.max_notification_id() or 0
@@ -193,7 +194,9 @@ def lag_under_api_load(settings: Settings, drive: Callable[[], dict[str, Any]]) 
     """Store-to-topic lag while ``drive`` loads the real API (it starts the server and the
     HTTP load generator, and returns the load's figures): the relay follows in this process
     from the current top, so only events the API recorded under that load are measured."""
-    bench_settings = replace(settings, kafka_events_topic=f"{settings.kafka_events_topic}.bench")
+    bench_settings = settings.model_copy(
+        update={"kafka_events_topic": f"{settings.kafka_events_topic}.bench"}
+    )
     service = build_service(bench_settings)
     try:
         load, stats = _following(service, bench_settings, drive)
@@ -210,7 +213,7 @@ def lag_under_api_load(settings: Settings, drive: Callable[[], dict[str, Any]]) 
 
 def _start_load(settings: Settings, rate: float, seconds: float) -> subprocess.Popen[str]:
     """A load process (a plain ``python -c``: nothing of the caller's ``__main__`` re-runs)."""
-    job = json.dumps({"settings": asdict(settings), "rate": rate, "seconds": seconds})
+    job = json.dumps({"settings": settings.model_dump(), "rate": rate, "seconds": seconds})
     process = subprocess.Popen(
         [sys.executable, "-c", "from gateways.commands.relay import load_main; load_main()"],
         stdin=subprocess.PIPE,
