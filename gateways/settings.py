@@ -76,7 +76,8 @@ class Settings(BaseSettings):
     )
     urge_grace_days: int = Field(
         15,
-        description="days a duty may be late with no urge before that is the bureau's fault (Art.43)",
+        description="days a duty may be late with no urge before that is the bureau's fault "
+        "(Art.43)",
     )
     # -- 三项建议 candidates (projections.recommendation_rules): how much makes a finding
     recommendation_work_faults: int = Field(
