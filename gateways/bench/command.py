@@ -41,7 +41,7 @@ DEFAULT_MODES = "raw,app,http"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """The options of ``xinfang bench`` (kept here so the CLI stays a thin table)."""
+    """The options of ``xinfang bench`` (the CLI adds them through the entry point)."""
     parser.add_argument(
         "--modes",
         default=DEFAULT_MODES,
