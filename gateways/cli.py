@@ -12,6 +12,8 @@ import importlib
 import os
 import sys
 from collections.abc import Callable, Sequence
+from importlib.metadata import entry_points
+from typing import Any
 
 from domain.errors import DomainError
 from gateways.settings import Settings
@@ -19,6 +21,7 @@ from gateways.settings import Settings
 Runner = Callable[[Settings, argparse.Namespace], int]
 
 EXIT_USAGE = 2  # argparse's own code for a command that cannot run as asked
+TOOLS = "xinfang.tools"  # the entry-point group of tools beside the product (the bench)
 
 
 def _command(module: str, function: str, *fields: str) -> Runner:
@@ -62,6 +65,30 @@ def _own_arguments(parser: argparse.ArgumentParser, module: str) -> bool:
         return False
     declare(parser)
     return True
+
+
+def _add_tools(sub: Any) -> None:
+    """The commands of tools installed beside the product (``xinfang bench``), which register
+    themselves under the entry-point group ``xinfang.tools`` (pyproject.toml): a module with
+    ``HELP``, ``add_arguments(parser)`` and ``run(settings, args)``. The product names none of
+    them, so nothing of it depends on a tool."""
+    for entry in sorted(entry_points(group=TOOLS), key=lambda e: e.name):
+        try:
+            tool = entry.load()
+        except ImportError as missing:
+            parser = sub.add_parser(entry.name, help=f"(unavailable: {missing})")
+            parser.set_defaults(run=_broken(entry.name, str(missing)))
+            continue
+        parser = sub.add_parser(entry.name, help=tool.HELP)
+        tool.add_arguments(parser)
+        parser.set_defaults(run=tool.run)
+
+
+def _broken(command: str, why: str) -> Runner:
+    def run(settings: Settings, args: argparse.Namespace) -> int:
+        return _unavailable(command, why)
+
+    return run
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -108,20 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--case", help="one case id (default: every case)")
     verify.set_defaults(run=_command("verify", "run_verify", "case"))
 
-    bench = sub.add_parser("bench", help="压力测试 / load generator: throughput and latency")
-    _own_arguments(bench, "bench")
-    for flag, what in (
-        ("--raw", "raw event-store inserts"),
-        ("--app", "through the application, in process"),
-        ("--http", "through the HTTP API"),
-        ("--relay", "relay throughput to the broker"),
-        ("--projections", "projection catch-up and queries"),
-    ):
-        if flag not in bench._option_string_actions:
-            bench.add_argument(flag, action="store_true", help=f"mode: {what}")
-    if "--n" not in bench._option_string_actions:
-        bench.add_argument("--n", type=int, help="how many operations")
-    bench.set_defaults(run=_command("bench", "run_bench", "*"))
+    _add_tools(sub)
 
     token = sub.add_parser("token", help="签发开发用令牌 / issue a development token")
     token.add_argument("--unit", required=True, help="unit id, e.g. 330106-bureau")

@@ -1,10 +1,8 @@
 """The holiday calendar the service counts deadlines with: the State Council's notices, shipped.
 
-Each year the General Office of the State Council publishes the statutory holidays and the
-weekend days worked in exchange (调休). The ``chinese-calendar`` package carries those notices
-for every year from 2004 to the last one it knows; the service runs on them with no
-configuration, and a deadline ending on a rest day ends on the next working day (Civil Code
-Art.203 by analogy, domain.md "Counting days").
+The ``chinese-calendar`` package carries the yearly notices (statutory holidays and the weekend
+days worked in exchange, 调休); the service runs on them with no configuration, and a deadline
+ending on a rest day ends on the next working day. See docs/decisions/0009-holiday-calendar.md.
 
 ``XINFANG_HOLIDAYS_FILE`` names a JSON file that adds to or overrides them::
 

@@ -1,11 +1,18 @@
-"""Configuration: every setting comes from an ``XINFANG_`` environment variable, read once."""
+"""Configuration: one typed ``Settings``, every field an ``XINFANG_<FIELD>`` environment variable.
+
+``Settings()`` reads the process environment (pydantic-settings); ``Settings.from_env(mapping)``
+reads a given mapping instead (tests, docker-compose checks). An empty value means "unset": the
+field keeps its default. The list of variables (``VARIABLES``, ``variables()``) is derived from
+the fields, so a setting is named once.
+"""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated, Any
+
+from pydantic import BeforeValidator, Field
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from domain.acts import Rules
 from gateways.holidays import load_calendar
@@ -14,76 +21,118 @@ if TYPE_CHECKING:
     from projections.recommendation_rules import Thresholds
 
 DEV_JWT_SECRET = "xinfang-development-secret-change-me"
+PREFIX = "XINFANG_"
 
-# Every variable the settings read; docker-compose and the tests check against this list.
-VARIABLES = (
-    "XINFANG_DATABASE_URL",
-    "XINFANG_SQLITE_PATH",
-    "XINFANG_CIPHER_KEY",
-    "XINFANG_JWT_SECRET",
-    "XINFANG_TOKEN_HOURS",
-    "XINFANG_KAFKA_BOOTSTRAP",
-    "XINFANG_KAFKA_EVENTS_TOPIC",
-    "XINFANG_KAFKA_INTAKE_TOPIC",
-    "XINFANG_KAFKA_DLQ_TOPIC",
-    "XINFANG_HOLIDAYS_FILE",
-    "XINFANG_SUGGESTION_DAYS",
-    "XINFANG_ACCUSATION_DAYS",
-    "XINFANG_PATH5_DAYS",
-    "XINFANG_RECOMMENDATION_ANSWER_DAYS",
-    "XINFANG_URGE_GRACE_DAYS",
-    "XINFANG_RECOMMENDATION_WORK_FAULTS",
-    "XINFANG_RECOMMENDATION_POLICY_CASES",
-    "XINFANG_RECOMMENDATION_POLICY_AREAS",
-    "XINFANG_RECOMMENDATION_URGES",
-    "XINFANG_HOST",
-    "XINFANG_PORT",
-    "XINFANG_WORKERS",
-    "XINFANG_POOL_SIZE",
-    "XINFANG_AGGREGATE_CACHE",
-    "XINFANG_SHARED_CACHE",
-    "XINFANG_IN_PROCESS_PROJECTIONS",
-    "XINFANG_LOG_LEVEL",
-    "XINFANG_ACCESS_LOG",
-)
+TRUE_WORDS = ("1", "true", "yes", "on", "y")
 
 
-@dataclass(frozen=True)
-class Settings:
-    database_url: str | None = None
-    sqlite_path: str = "var/xinfang.db"
-    cipher_key: str | None = None
-    jwt_secret: str = DEV_JWT_SECRET
-    token_hours: int = 12
-    kafka_bootstrap: str | None = None
-    kafka_events_topic: str = "xinfang.events"
-    kafka_intake_topic: str = "xinfang.intake"
-    kafka_dlq_topic: str = "xinfang.intake.dlq"
-    # Adds to or overrides the State Council's holidays shipped with the software
-    # (gateways.holidays): the calendar is on with no file.
-    holidays_file: str | None = None
-    suggestion_days: int = 60
-    accusation_days: int = 60
-    path5_days: int = 60
-    recommendation_answer_days: int = 30
-    urge_grace_days: int = 15
-    # 三项建议 candidates (projections.recommendation_rules): how much makes a finding.
-    recommendation_work_faults: int = 3
-    recommendation_policy_cases: int = 40
-    recommendation_policy_areas: int = 3
-    recommendation_urges: int = 3
-    host: str = "127.0.0.1"
-    port: int = 8000
-    workers: int = 1
-    pool_size: int = 10
-    aggregate_cache: int = 10000
-    # A file the API workers of one host share their cached cases in (gateways.persistence.shared_cache);
-    # ``xinfang serve`` with several workers makes one for its run.
-    shared_cache: str | None = None
-    in_process_projections: bool = True
-    log_level: str = "info"
-    access_log: bool = True  # one line per request from uvicorn (the bench turns it off)
-    extra: Mapping[str, str] = field(default_factory=dict)
+def _flag(value: Any) -> Any:
+    """A flag is on for 1/true/yes/on/y (any case) and off for any other word."""
+    return value.strip().lower() in TRUE_WORDS if isinstance(value, str) else value
+
+
+Flag = Annotated[bool, BeforeValidator(_flag)]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix=PREFIX, env_ignore_empty=True, frozen=True, extra="forbid"
+    )
+
+    # -- stores
+    database_url: str | None = Field(
+        None, description="PostgreSQL URL; unset, the embedded SQLite file is used"
+    )
+    sqlite_path: str = Field("var/xinfang.db", description="the embedded SQLite store's file")
+    cipher_key: str | None = Field(
+        None, description="AES key that encrypts stored events (personal data at rest)"
+    )
+    pool_size: int = Field(10, description="PostgreSQL connections per process")
+    # -- tokens
+    jwt_secret: str = Field(DEV_JWT_SECRET, description="secret that signs the bearer tokens")
+    token_hours: int = Field(12, description="how long an issued token is valid")
+    # -- broker
+    kafka_bootstrap: str | None = Field(
+        None, description="host:port of the Kafka broker; unset, no relay and no intake"
+    )
+    kafka_events_topic: str = Field("xinfang.events", description="topic the relay publishes to")
+    kafka_intake_topic: str = Field("xinfang.intake", description="topic the intake consumes")
+    kafka_dlq_topic: str = Field(
+        "xinfang.intake.dlq", description="topic for intake messages that cannot be registered"
+    )
+    # -- the regulation's periods and the holiday calendar
+    holidays_file: str | None = Field(
+        None,
+        description="adds to or overrides the State Council's holidays shipped with the "
+        "software (gateways.holidays); the calendar is on without it",
+    )
+    suggestion_days: int = Field(60, description="days to handle a suggestion (建议)")
+    accusation_days: int = Field(60, description="days to handle an accusation (检举控告)")
+    path5_days: int = Field(
+        60, description="days to handle a matter accepted on path 5 (duty performed)"
+    )
+    recommendation_answer_days: int = Field(
+        30, description="days a unit has to answer a recommendation (三项建议)"
+    )
+    urge_grace_days: int = Field(
+        15,
+        description="days a duty may be late with no urge before that is the bureau's fault "
+        "(Art.43)",
+    )
+    # -- 三项建议 candidates (projections.recommendation_rules): how much makes a finding
+    recommendation_work_faults: int = Field(
+        3, description="missed duties of one unit that make a 改进工作建议 candidate"
+    )
+    recommendation_policy_cases: int = Field(
+        40, description="new matters of one kind that make a 完善政策建议 candidate"
+    )
+    recommendation_policy_areas: int = Field(
+        3, description="areas one tier below those matters must come from"
+    )
+    recommendation_urges: int = Field(
+        3, description="urges on one case, still late, that make a 追究责任建议 candidate"
+    )
+    # -- serving
+    host: str = Field("127.0.0.1", description="listen address of `xinfang serve`")
+    port: int = Field(8000, description="listen port of `xinfang serve`")
+    workers: int = Field(1, description="API worker processes")
+    aggregate_cache: int = Field(10000, description="cases each API worker keeps in memory")
+    shared_cache: str | None = Field(
+        None,
+        description="file the API workers of one host share their cached cases in "
+        "(gateways.persistence.shared_cache); `xinfang serve` with several workers makes one for its run",
+    )
+    in_process_projections: Flag = Field(
+        True, description="run the projections inside the serving process"
+    )
+    log_level: str = Field("info", description="logging level")
+    access_log: Flag = Field(True, description="one line per request from uvicorn")
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return init_settings, env_settings  # no .env file, no secrets folder: the environment
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """The process environment (``None``) or the ``XINFANG_*`` entries of ``environ``
+        (and not the process environment)."""
+        if environ is None:
+            return cls()
+        fields = cls.model_fields
+        # Every field given (from ``environ`` or its default), so the environment adds nothing.
+        return cls(
+            **{
+                name: environ.get(variable) or fields[name].get_default(call_default_factory=True)
+                for variable, name in _names().items()
+            }
+        )
 
     @property
     def uses_postgres(self) -> bool:
@@ -92,55 +141,6 @@ class Settings:
     @property
     def development_secret(self) -> bool:
         return self.jwt_secret == DEV_JWT_SECRET
-
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
-        env = os.environ if environ is None else environ
-
-        def text(name: str, default: str | None = None) -> str | None:
-            value = env.get(f"XINFANG_{name}")
-            return value if value not in (None, "") else default
-
-        def number(name: str, default: int) -> int:
-            value = text(name)
-            return int(value) if value is not None else default
-
-        def flag(name: str, default: bool) -> bool:
-            value = text(name)
-            if value is None:
-                return default
-            return value.strip().lower() in ("1", "true", "yes", "on", "y")
-
-        return cls(
-            database_url=text("DATABASE_URL"),
-            sqlite_path=text("SQLITE_PATH", "var/xinfang.db") or "var/xinfang.db",
-            cipher_key=text("CIPHER_KEY"),
-            jwt_secret=text("JWT_SECRET", DEV_JWT_SECRET) or DEV_JWT_SECRET,
-            token_hours=number("TOKEN_HOURS", 12),
-            kafka_bootstrap=text("KAFKA_BOOTSTRAP"),
-            kafka_events_topic=text("KAFKA_EVENTS_TOPIC", "xinfang.events") or "xinfang.events",
-            kafka_intake_topic=text("KAFKA_INTAKE_TOPIC", "xinfang.intake") or "xinfang.intake",
-            kafka_dlq_topic=text("KAFKA_DLQ_TOPIC", "xinfang.intake.dlq") or "xinfang.intake.dlq",
-            holidays_file=text("HOLIDAYS_FILE"),
-            suggestion_days=number("SUGGESTION_DAYS", 60),
-            accusation_days=number("ACCUSATION_DAYS", 60),
-            path5_days=number("PATH5_DAYS", 60),
-            recommendation_answer_days=number("RECOMMENDATION_ANSWER_DAYS", 30),
-            urge_grace_days=number("URGE_GRACE_DAYS", 15),
-            recommendation_work_faults=number("RECOMMENDATION_WORK_FAULTS", 3),
-            recommendation_policy_cases=number("RECOMMENDATION_POLICY_CASES", 40),
-            recommendation_policy_areas=number("RECOMMENDATION_POLICY_AREAS", 3),
-            recommendation_urges=number("RECOMMENDATION_URGES", 3),
-            host=text("HOST", "127.0.0.1") or "127.0.0.1",
-            port=number("PORT", 8000),
-            workers=number("WORKERS", 1),
-            pool_size=number("POOL_SIZE", 10),
-            aggregate_cache=number("AGGREGATE_CACHE", 10000),
-            shared_cache=text("SHARED_CACHE"),
-            in_process_projections=flag("IN_PROCESS_PROJECTIONS", True),
-            log_level=text("LOG_LEVEL", "info") or "info",
-            access_log=flag("ACCESS_LOG", True),
-        )
 
     def rules(self) -> Rules:
         return Rules(
@@ -163,3 +163,35 @@ class Settings:
             policy_areas=self.recommendation_policy_areas,
             urges=self.recommendation_urges,
         )
+
+
+def _names() -> dict[str, str]:
+    """Each environment variable and the field it sets."""
+    return {f"{PREFIX}{name.upper()}": name for name in Settings.model_fields}
+
+
+def variables() -> dict[str, str]:
+    """Each environment variable the settings read, and what it sets (for docs and checks)."""
+    return {
+        variable: Settings.model_fields[name].description or ""
+        for variable, name in _names().items()
+    }
+
+
+# Every variable the settings read; docker-compose and the tests check against this list.
+VARIABLES = tuple(_names())
+
+
+def table() -> str:
+    """The variables as a Markdown table: ``python -m gateways.settings`` prints the one in
+    ``docs/configuration.md``."""
+    rows = ["| variable | default | what it sets |", "|---|---|---|"]
+    for variable, name in _names().items():
+        field = Settings.model_fields[name]
+        default = "" if field.default is None else f"`{field.default}`"
+        rows.append(f"| `{variable}` | {default} | {field.description} |")
+    return "\n".join(rows)
+
+
+if __name__ == "__main__":  # pragma: no cover - regenerates the table of the docs
+    print(table())

@@ -1,10 +1,8 @@
 """Bounded write caches: past their limit, forget the cases met longest ago, not all of them.
 
-A projection keeps, per case, what it last wrote (to skip unchanged rows) or what its rows hold
-(to avoid reading them back). Clearing such a cache whole when it fills meant that every case
-met afterwards was read back or rewritten at once: a cliff in the middle of a big catch-up.
-Entries are kept in the order cases were first met; in a history read in time order the oldest
-are mostly concluded cases, which no event touches again.
+A projection keeps, per case, what it last wrote or what its rows hold. Clearing that whole
+would make every case met afterwards read back at once (0007). In a history read in time order
+the cases met longest ago are mostly concluded, and no event touches them again.
 """
 
 from __future__ import annotations

@@ -1,18 +1,11 @@
 """Every case's state, kept in memory by the projection runner and folded from the events it reads.
 
-Deadlines depend on the whole case (receipts, extensions, hearings), so a projection needs the
-case as it stands after each event. Loading it from the store per event would cap catch-up at a
-few hundred events a second; folding each event into a cached ``Petition`` costs microseconds.
-The runner folds every case event once, before any projection sees it, so all projections read
-the same state. After a restart (or an eviction) a case is loaded once from the store at the
-version just reached, then folded on: for a whole batch of notifications at once
-(``prefetch``), so that a history larger than the memory costs one query a batch, not one a
-reloaded case (at a million cases, a quarter of the events found their case evicted, and
-reading them one by one held a rebuild to 4,000 events a second).
-
-The fold applies each event's ``change`` (the domain's own account of what the event does) but
-skips the hash-chain digest, a third of the cost of a fold: these cases are read, never acted
-on, and their ``last_hash`` is not kept.
+Deadlines depend on the whole case, so a projection needs the case as it stands after each
+event. The runner folds every case event once, before any projection sees it. A case not in
+memory (a restart, an eviction) is loaded at the version just reached, for a whole batch of
+notifications at once (``prefetch``). The fold applies each event's ``change`` but skips the
+hash-chain digest: these cases are read, never acted on. See
+docs/decisions/0007-home-made-projection-runner.md and 0008-bulk-histories-and-analyze.md.
 """
 
 from __future__ import annotations

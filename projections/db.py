@@ -123,11 +123,9 @@ class ViewDatabase:
     def bulk_load(self, tables: Sequence[str]) -> Iterator[None]:
         """Load ``tables`` without their secondary indexes, then build those again (PostgreSQL).
 
-        A rebuild writes every row of a read model; keeping five or six indexes up to date row
-        by row made PostgreSQL, not the projection, the slower half of it. Building an index once
-        over the loaded table is several times cheaper. Primary keys stay: upserts need them.
-        Should the process die in between, the projection's ``create`` (run whenever a runner
-        starts) makes the missing indexes again from its DDL. Once loaded, the tables are
+        Building an index once over the loaded table is cheaper than keeping it up to date row
+        by row (0007). Primary keys stay: upserts need them. Should the process die in between,
+        the projection's ``create`` makes the missing indexes again. Once loaded, the tables are
         vacuumed and analysed.
         """
         if self._pool is None or not tables:

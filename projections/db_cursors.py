@@ -236,9 +236,8 @@ class PostgresCursor:
         return "postgres"
 
     def empty(self, tables: Sequence[str]) -> None:
-        """TRUNCATE, not DELETE: a rebuild that deletes leaves every old row behind as a dead
-        tuple, and the reload then wades through them (a second rebuild of a million events
-        took three times as long as the first). Transactional, like the rest of the rebuild."""
+        """TRUNCATE, not DELETE: deleted rows stay behind as dead tuples the reload wades
+        through (0007). Transactional, like the rest of the rebuild."""
         if tables:
             self.execute(f"TRUNCATE {', '.join(tables)}")
 

@@ -20,6 +20,9 @@ also define these optional hooks, which the runner calls when present:
   builds them again at the end (PostgreSQL; ``create`` restores any a crash left missing).
 
 Projections never read the clock: queries take ``today``/``as_of`` as parameters.
+
+Why this runner and not the library's ``ProjectionRunner``: see
+docs/decisions/0007-home-made-projection-runner.md.
 """
 
 from __future__ import annotations
@@ -88,8 +91,7 @@ class ProjectionRunner:
         self.projections = list(projections)
         self.batch_size = batch_size
         # Far behind (a rebuild, a worker started late), batches this large: the events of one
-        # case meet in one batch more often, so its rows are computed and written once for
-        # them all (a ledger rebuild ran 45% faster at 40,000 than at 10,000).
+        # case meet in one batch more often, so its rows are written once for them all (0007).
         self.catch_up_batch_size = max(batch_size, catch_up_batch_size or batch_size)
         self.memory = CaseMemory(
             service.store.repository, service.rules, histories=service.store.histories
@@ -321,10 +323,9 @@ class ProjectionRunner:
 
 @contextmanager
 def _no_gc_pauses() -> Iterator[None]:
-    """A catch-up allocates millions of small tuples and keeps every case it folds; the cyclic
-    collector would scan all of them again and again (with it running between batches, a
-    million-event rebuild took 146 s instead of 83 s). Rows, events and cases hold no cycles,
-    so the collector waits until the catch-up is over; what it leaves, refcounting frees."""
+    """No cyclic collection during a catch-up: it would scan the millions of tuples and cases
+    a catch-up keeps again and again, and they hold no cycles (refcounting frees them). See
+    docs/decisions/0007-home-made-projection-runner.md."""
     enabled = gc.isenabled()
     gc.disable()
     try:

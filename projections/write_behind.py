@@ -1,10 +1,9 @@
 """Write-behind for the projection runner on PostgreSQL: a writer thread sends one batch's
 statements while the runner already reads and folds the next.
 
-Why: catching up, the runner spent a third of its time waiting for PostgreSQL to apply a
-batch (COPY, upserts, index updates, commit). That wait releases the GIL, so a second thread
-can fill it: with one batch in flight, catch-up costs about max(Python, PostgreSQL) instead of
-their sum.
+Why: waiting for PostgreSQL to apply a batch releases the GIL, so with one batch in flight a
+catch-up costs about max(Python, PostgreSQL) instead of their sum. See
+docs/decisions/0007-home-made-projection-runner.md.
 
 Exactly-once is unchanged. Each batch is still one transaction holding its rows and the
 positions read, and the batches commit in order on one connection. Rows are encoded when the

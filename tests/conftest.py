@@ -6,8 +6,8 @@ embedded SQLite file and on a fresh PostgreSQL database.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,16 @@ from tests.support.fixtures import (  # noqa: F401  (fixtures for every test mod
 STORES = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """The tests build their settings themselves: ``Settings(...)`` reads the environment for
+    the fields it is not given, so a stray ``XINFANG_*`` of the shell (a database URL, a cipher
+    key) is put aside before any test module builds one. ``XINFANG_TEST_*`` are the tests' own
+    switches (``tests.support.fixtures``) and stay."""
+    for name in [n for n in os.environ if n.startswith("XINFANG_")]:
+        if not name.startswith("XINFANG_TEST_"):
+            del os.environ[name]
+
+
 @pytest.fixture(params=STORES)
 def store_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
     """Settings that point at a store of their own: a temp SQLite file or a fresh database."""
@@ -43,7 +53,7 @@ def make_world(store_settings: Settings) -> Iterator[Callable[..., World]]:
     built: list[World] = []
 
     def make(**settings: Any) -> World:
-        built.append(build_world(replace(store_settings, **settings)))
+        built.append(build_world(store_settings.model_copy(update=settings)))
         return built[-1]
 
     yield make

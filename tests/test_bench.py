@@ -17,8 +17,9 @@ from typing import Any
 import psycopg
 import pytest
 
+from gateways.bench.command import add_arguments, run_bench
+from gateways.bench.http_runs import contention
 from gateways.bench.report import latency_figures, percentile
-from gateways.commands.bench import add_arguments, contention, run_bench
 from gateways.settings import Settings
 
 LATENCY_KEYS = {"p50_ms", "p95_ms", "p99_ms", "max_ms"}
@@ -215,8 +216,8 @@ def test_the_projection_bench_seeds_once_and_rebuilds_every_projection(
 
 
 def test_an_open_loop_the_server_cannot_sustain_is_preceded_by_one_at_80_percent() -> None:
+    from gateways.bench.http_runs import _sustained
     from gateways.bench.report import Block
-    from gateways.commands.bench import _sustained
 
     blocks: list[Block] = []
     seen = []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import time
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -174,3 +175,16 @@ def _projection_targets(figures: dict[str, Any]) -> dict[str, str]:
 
 def _met(ok: bool, value: str) -> str:
     return f"{'met' if ok else 'NOT met'} ({value})"
+
+
+def python_loop_ns(iterations: int = 1_000_000) -> float:
+    """Nanoseconds per iteration of a plain Python loop, best of three: how fast this machine
+    runs Python right now, so figures from different machines (or a busy hour) compare."""
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        total = 0
+        for i in range(iterations):
+            total += i
+        best = min(best, time.perf_counter() - started)
+    return best / iterations * 1e9

@@ -12,7 +12,7 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from urllib.parse import urlparse, urlunparse
 
 import psycopg
@@ -68,7 +68,9 @@ def bench_store(
 @contextmanager
 def _sqlite_store(base: Settings, *, keep: bool) -> Iterator[BenchStore]:
     folder = tempfile.mkdtemp(prefix="xinfang-bench-")
-    settings = replace(base, database_url=None, sqlite_path=os.path.join(folder, "xinfang.db"))
+    settings = base.model_copy(
+        update={"database_url": None, "sqlite_path": os.path.join(folder, "xinfang.db")}
+    )
     raw_env = {
         "PERSISTENCE_MODULE": "eventsourcing.sqlite",
         "SQLITE_DBNAME": os.path.join(folder, "benchraw.db"),
@@ -88,7 +90,7 @@ def _postgres_store(base: Settings, admin_url: str, *, keep: bool) -> Iterator[B
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
     url = urlunparse(urlparse(admin_url)._replace(path=f"/{name}"))
-    settings = replace(base, database_url=url)
+    settings = base.model_copy(update={"database_url": url})
     raw_env = {
         k: v for k, v in eventsourcing_env(settings).items() if not k.startswith("AGGREGATE_CACHE")
     }

@@ -1,6 +1,5 @@
 """``xinfang project``: run the projections as a worker, rebuild one from zero, or run them
-inside the service (the embedded default); and the projection figures of ``xinfang bench``.
-"""
+inside the service (the embedded default)."""
 
 from __future__ import annotations
 
@@ -123,11 +122,3 @@ def rebuild_project(settings: Settings, name: str) -> int:
         db.close()
         service.close()
     return 0
-
-
-def bench_projection(settings: Settings, name: str, n_cases: int) -> dict[str, object]:
-    """Seed ``n_cases`` into the (throwaway) store of ``settings`` and measure projection
-    ``name``: rebuild events/s, and for the roll-up its current and as-of latencies."""
-    from gateways.commands.projection_bench import measure
-
-    return measure(settings, name, n_cases)

@@ -16,7 +16,6 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import replace
 from typing import Any
 from uuid import UUID
 
@@ -43,10 +42,11 @@ APP_FACTORY = "gateways.http.app:app_from_env"  # what each worker builds when w
 
 
 def run_serve(settings: Settings, args: argparse.Namespace) -> int:
-    settings = replace(
-        settings,
-        host=args.host or settings.host,
-        port=args.port if args.port is not None else settings.port,
+    settings = settings.model_copy(
+        update={
+            "host": args.host or settings.host,
+            "port": args.port if args.port is not None else settings.port,
+        }
     )
     service = build_service(settings)
     try:

@@ -4,7 +4,7 @@ The relay writes its position only after the broker acknowledged every event up 
 a crash or an outage can only make it publish some events again (consumers drop them by
 CloudEvent id), never skip one. On PostgreSQL the relay also holds an advisory lock for as
 long as it runs: a second relay started for the same store waits as a hot standby instead
-of publishing alongside.
+of publishing alongside. See docs/decisions/0010-cloudevents-relay-position.md.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ CloudEvent id, which is derived from the event (aggregate id and version). Order
 holds because a case's events share a key (one partition) and the producer is idempotent.
 
 Index aggregates' events are read and passed over (never published), and the position moves
-past them like any other.
+past them like any other. See docs/decisions/0010-cloudevents-relay-position.md.
 """
 
 from __future__ import annotations

@@ -5,7 +5,6 @@ petitioner's tracking (a clear warning, not a silent guess)."""
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -38,7 +37,7 @@ def test_health_names_the_holidays_file_that_adds_to_the_notices(
         json.dumps({"holidays": [f"{next_year}-01-01"], "years": [next_year, next_year]}),
         encoding="utf-8",
     )
-    settings = replace(store_settings, holidays_file=str(path))
+    settings = store_settings.model_copy(update={"holidays_file": str(path)})
     world = build_world(settings)
     try:
         with TestClient(create_app(settings, service=world.service)) as client:

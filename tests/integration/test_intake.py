@@ -7,7 +7,6 @@ import json
 import threading
 import time
 import uuid
-from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -27,12 +26,13 @@ pytestmark = pytest.mark.broker
 
 def intake_settings(world: World, broker: Broker) -> Settings:
     tag = uuid.uuid4().hex[:10]
-    settings = replace(
-        world.settings,
-        kafka_bootstrap=broker.bootstrap,
-        kafka_events_topic=f"events-{tag}",
-        kafka_intake_topic=f"intake-{tag}",
-        kafka_dlq_topic=f"dlq-{tag}",
+    settings = world.settings.model_copy(
+        update={
+            "kafka_bootstrap": broker.bootstrap,
+            "kafka_events_topic": f"events-{tag}",
+            "kafka_intake_topic": f"intake-{tag}",
+            "kafka_dlq_topic": f"dlq-{tag}",
+        }
     )
     ensure_topics(settings)
     return settings

