@@ -48,6 +48,11 @@ class Settings(BaseSettings):
         None, description="AES key that encrypts stored events (personal data at rest)"
     )
     pool_size: int = Field(10, description="PostgreSQL connections per process")
+    one_trip_inserts: Flag = Field(
+        True,
+        description="PostgreSQL: send the library's insert statements as one query "
+        "(gateways.persistence.pg_recorder, docs/decisions/0003); off, the library's own",
+    )
     # -- tokens
     jwt_secret: str = Field(DEV_JWT_SECRET, description="secret that signs the bearer tokens")
     token_hours: int = Field(12, description="how long an issued token is valid")

@@ -40,8 +40,6 @@ def eventsourcing_env(settings: Settings) -> dict[str, str]:
         p = postgres_params(settings.database_url)
         env.update(
             PERSISTENCE_MODULE="eventsourcing.postgres",
-            # The library's recorder, its inserts sent in one round trip (gateways.persistence.pg_recorder).
-            PROCESS_RECORDER_TOPIC="gateways.persistence.pg_recorder:OneTripProcessRecorder",
             POSTGRES_DBNAME=p["dbname"],
             POSTGRES_HOST=p["host"],
             POSTGRES_PORT=p["port"],
@@ -51,6 +49,11 @@ def eventsourcing_env(settings: Settings) -> dict[str, str]:
             POSTGRES_MAX_OVERFLOW=str(settings.pool_size),
             POSTGRES_CONNECT_TIMEOUT="10",
         )
+        if settings.one_trip_inserts:
+            # The library's recorder, its inserts sent in one round trip.
+            env["PROCESS_RECORDER_TOPIC"] = (
+                "gateways.persistence.pg_recorder:OneTripProcessRecorder"
+            )
     else:
         Path(settings.sqlite_path).parent.mkdir(parents=True, exist_ok=True)
         env.update(PERSISTENCE_MODULE="eventsourcing.sqlite", SQLITE_DBNAME=settings.sqlite_path)

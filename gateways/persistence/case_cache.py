@@ -1,17 +1,9 @@
-"""The last saved state of recently commanded cases, so a command costs one round trip.
+"""The last saved state of recently saved aggregates, so a command usually reads nothing.
 
-Optimistic by design: a cached case may be stale when another process (another API worker)
-wrote to it since. That is safe because a save is refused by the store when the case's version
-moved on, and because a refusal decided on a cached state is not reported as it stands: in
-both cases the caller catches the cached state up with the events recorded since (one query,
-usually one event to decode) and decides again.
-
-Entries are kept pickled. Each take is a private copy, so a failed command cannot corrupt what
-the next one reads; and cases as bytes are nothing for the cyclic garbage collector to walk,
-where as objects (an answered case holds a dozen containers it tracks) ten thousand of them
-were walked again by every full collection of an API worker, each of which stopped it for
-100-200 ms (see ``gateways.http.heap``). Unpickling costs about what the copy it replaces did
-(20 against 16 µs a case); pickling at ``put`` adds 24 µs.
+Optimistic: an entry may be stale when another process wrote since; the store then refuses
+the save and the use case decides again on the latest state. Entries are kept pickled: each
+take is a private copy, and bytes give the garbage collector nothing to walk. Why:
+docs/decisions/0002-pickled-command-cache-and-shared-case-cache.md.
 """
 
 from __future__ import annotations

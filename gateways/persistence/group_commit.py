@@ -1,29 +1,12 @@
 """Group commit: the saves of concurrent commands share one transaction.
 
-The store commits one application's inserts one at a time (PostgreSQL: an EXCLUSIVE table lock
-held through the commit, so that positions commit in order for the projections and the relay).
-With one transaction per command, concurrent commands queue on that lock, and a thread that
-holds it while waiting for the GIL makes all the others wait too: throughput stops at the
-commit rate and latency grows with the queue. Here the commands waiting at the same moment are
-written together.
-
-Two ways in. ``save`` blocks: an uncontended save is committed on the caller's own thread (one
-lock, no thread hop); when others queued behind it meanwhile, a committer thread takes over and
-writes them, batch after batch, until the queue is empty. ``submit`` never blocks: it queues the
-events and returns a future the committer thread resolves, so an event loop can run the
-commands itself and leave only the writing to one other thread (two threads share the GIL
-instead of a pool of them).
-
-All-or-nothing stays per command: if a shared transaction is refused (a conflicting version,
-i.e. ``IntegrityError``), the batch is written again in halves, down to single commands where
-the conflict is, so only the command that conflicted fails, exactly as it would have alone.
-
-Conflicts are common when several API workers share a store: a worker's cached copy of a case
-is stale whenever another worker acted on it since. Halving a batch where half the commands
-are stale costs a transaction per command. So when the store can say, in one query, the last
-recorded version of each case of a batch (``versions``), the commands whose versions are
-already taken, or taken by an earlier command of the same batch, are refused before the
-write, with the ``IntegrityError`` the store would have raised, and the rest commit together.
+The store commits one transaction at a time (on PostgreSQL under a table lock, so positions
+commit in order); commands waiting at the same moment are written together. ``save`` blocks:
+an uncontended save commits on the caller's thread, and when others queue behind it a
+committer thread writes them in batches. All-or-nothing stays per command: a refused batch is
+written again in halves down to the command that conflicted, and where the store can say the
+last version of each case in one query (``versions``), stale saves are refused before the
+write. Why and the figures: docs/decisions/0001-group-commit.md.
 """
 
 from __future__ import annotations

@@ -1,18 +1,10 @@
 """PostgreSQL: the library's insert of new events, sent in one round trip.
 
-Why: ``eventsourcing`` writes a batch of events as a pipeline of six statements (begin, lock
-timeout, table lock, notify, insert, commit), and psycopg drives a pipeline from Python a
-message at a time. Measured here, that costs about 0.6-1 ms of the API process's CPU per
-transaction whatever its size, with the GIL held for most of it, and the committer thread of
-the group commit (``gateways.persistence.group_commit``) spent close to 40% of the API worker's GIL time
-there. The same statements sent as one simple query, with the values bound client side, cost
-about a quarter of that CPU and half the wall time.
-
-What stays the library's: the table, its columns, the positions (its sequence), and above
-all the ``EXCLUSIVE`` table lock taken before the insert and held through the commit, so that
-positions still commit in the order they were issued (the projections and the relay rely on
-that). Only the way the statements travel changes. A save with an upstream position
-(``tracking``) and anything unusual go through the library's own code.
+The same statements as the library's (its table, sequence and ``EXCLUSIVE`` table lock held
+through the commit, so positions commit in order), sent as one simple query instead of a
+pipeline; saves with an upstream position go through the library's own code. Switched on by
+``XINFANG_ONE_TRIP_INSERTS`` (on by default). Why and what it saves:
+docs/decisions/0003-one-trip-postgresql-recorder.md.
 """
 
 from __future__ import annotations

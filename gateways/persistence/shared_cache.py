@@ -1,26 +1,10 @@
-"""The command cache shared by the API worker processes of one host, in a memory-mapped file.
+"""The cache of saved cases shared by the API worker processes of one host (a memory-mapped
+file), so the next command on a case starts from the last saved state whichever worker gets it.
 
-Why: each worker caching only the cases it commanded itself (``gateways.persistence.case_cache``) works
-for one worker. With two, the next command on a case lands on the other worker about half the
-time, whose copy is then one event behind: the store refuses the save, and the command is
-decided again after a catch-up query. Measured on the two-core machine at 1,000 commands/s,
-that made a command cost 0.91 ms of API CPU with two workers against 0.66 ms with one. With
-the cache in shared memory every worker starts from the last state any of them saved.
-
-Correctness still rests on the store, never on this file: an entry is the state of a case at
-a version, a save at the next version is refused when someone else got there first, and the
-command then catches up and decides again, exactly as with a private cache. What the file
-must never do is hand out a state that is not the one saved at its version. So:
-
-- a slot is written under a lock (``fcntl`` record locks across processes, a thread lock
-  within one), and only by a state newer than the one it holds for the same case;
-- readers take no lock: a sequence number, odd while a write is under way, is read before
-  and after the copy (a seqlock), and a CRC-32 over key, version and bytes catches what the
-  sequence cannot (a torn copy on a weakly ordered CPU); anything doubtful is a miss.
-
-The file is direct-mapped (a case's slot is its id modulo the slot count): a newer case takes
-the slot of an older one, which is then read from the store again. A state too large for a
-slot is not kept (and the slot's older state of that case is voided).
+Correctness rests on the store, never on this file: a stale state is refused at its save.
+Slots are written under a lock, and only by a newer state of the same case; readers take no
+lock (a seqlock plus a CRC-32: anything doubtful is a miss). A case's slot is its id modulo
+the slot count. Why: docs/decisions/0002-pickled-command-cache-and-shared-case-cache.md.
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ import pydantic
 import pytest
 
 from gateways.settings import DEV_JWT_SECRET, VARIABLES, Settings, table, variables
+from gateways.store import eventsourcing_env
 
 
 def test_every_field_is_one_variable_with_a_description() -> None:
@@ -70,3 +71,13 @@ def test_an_unknown_setting_is_refused() -> None:
 def test_the_configuration_docs_list_every_variable() -> None:
     docs = Path(__file__).resolve().parents[2] / "docs" / "configuration.md"
     assert table() in docs.read_text(encoding="utf-8"), "run python -m gateways.settings"
+
+
+def test_the_one_trip_insert_is_a_setting_and_off_leaves_the_librarys_recorder() -> None:
+    url = "postgresql://postgres@127.0.0.1:5432/test"
+    on = eventsourcing_env(Settings.from_env({"XINFANG_DATABASE_URL": url}))
+    off = eventsourcing_env(
+        Settings.from_env({"XINFANG_DATABASE_URL": url, "XINFANG_ONE_TRIP_INSERTS": "false"})
+    )
+    assert on["PROCESS_RECORDER_TOPIC"].endswith(":OneTripProcessRecorder")
+    assert "PROCESS_RECORDER_TOPIC" not in off
