@@ -45,6 +45,7 @@ VARIABLES = (
     "XINFANG_IN_PROCESS_PROJECTIONS",
     "XINFANG_LOG_LEVEL",
     "XINFANG_ACCESS_LOG",
+    "XINFANG_HTTP_SPEEDUPS",
 )
 
 
@@ -83,6 +84,9 @@ class Settings:
     in_process_projections: bool = True
     log_level: str = "info"
     access_log: bool = True  # one line per request from uvicorn (the bench turns it off)
+    # The commands' fast path in front of FastAPI (gateways.http.speedups,
+    # docs/decisions/http-speedups.md): off, every request takes the plain routes.
+    http_speedups: bool = True
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -140,6 +144,7 @@ class Settings:
             in_process_projections=flag("IN_PROCESS_PROJECTIONS", True),
             log_level=text("LOG_LEVEL", "info") or "info",
             access_log=flag("ACCESS_LOG", True),
+            http_speedups=flag("HTTP_SPEEDUPS", True),
         )
 
     def rules(self) -> Rules:

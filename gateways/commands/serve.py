@@ -30,6 +30,7 @@ from gateways.demo import DEMO_OFFICIALS, first_case, has_cases
 from gateways.demo.cases import DemoSummary
 from gateways.holidays import coverage_warning
 from gateways.http.app import create_app
+from gateways.http.speedups import settle_heap
 from gateways.settings import Settings
 from gateways.shared_cache import cache_file_for_run
 from gateways.tokens import issue_token
@@ -189,7 +190,10 @@ def _run_uvicorn(settings: Settings, service: CaseService) -> None:
         "access_log": settings.access_log,
     }
     if settings.workers <= 1:
-        uvicorn.run(create_app(settings, service=service), **options)
+        app = create_app(settings, service=service)
+        if settings.http_speedups:
+            settle_heap()
+        uvicorn.run(app, **options)
         return
     # Several workers: each process builds its own app (and service) from the environment,
     # and they share one cache of the cases they command (``gateways.shared_cache``).

@@ -25,6 +25,7 @@ import gateways.http.routes.figures as figures
 import gateways.http.routes.recommendations as recommendations
 from domain.application import CaseService, Clock
 from gateways.holidays import calendar_health
+from gateways.http import speedups
 from gateways.http.deps import Dependencies, Deps
 from gateways.http.errors import install_error_handlers
 from gateways.http.routes import chain, ledger, petitions, supervision, tracking, units, warnings
@@ -133,6 +134,8 @@ def create_app(
             views = build_view_database(settings)
             stack.callback(views.close)
             app.state.deps = Dependencies(settings, live, views)
+            if settings.http_speedups and service is None:  # a server's worker process
+                speedups.settle_heap()
             refreshing = asyncio.create_task(keep_directory_fresh(live))
             try:
                 yield
@@ -164,6 +167,8 @@ def create_app(
     )
     install_error_handlers(app)
     include_routers(app)
+    if settings.http_speedups:
+        speedups.install(app)
 
     @app.get("/health", response_model=Health, tags=["运行 operations"], summary="健康检查 health")
     def health(deps: Deps) -> Any:

@@ -30,7 +30,12 @@ def authenticate(
     bad token, or a unit the directory does not hold)."""
     if credentials is None or not credentials.credentials:
         raise TokenError("UNAUTHENTICATED")
-    actor = read_token(settings, credentials.credentials)
+    return actor_of(settings, directory, credentials.credentials)
+
+
+def actor_of(settings: Settings, directory: Directory, token: str) -> Actor:
+    """The actor a bearer token names; ``TokenError`` for a bad token or an unknown unit."""
+    actor = read_token(settings, token)
     if actor.unit_id not in directory:
         raise TokenError("TOKEN_INVALID", "unit", UNKNOWN_UNIT_MESSAGE)
     return actor

@@ -70,18 +70,30 @@ async def register(
 ) -> dict[str, Any]:
     """登记 (Art.22, 23). Repeats, level-skipping visits and re-raised facts are detected here.
     An ``external_id`` already registered returns that case with 200 and records nothing."""
-    registered = await run_registration(service, actor, body.to_command())
-    case = registered.case
-    view = case_view(case, actor, service.directory, service.rules, today_of(service))
+    created, view = await registration(service, actor, body.to_command())
+    if created:
+        response.headers["Location"] = location(view)
+    else:
+        response.status_code = 200
+    return view
+
+
+async def registration(
+    service: CaseService, actor: Actor, command: Register
+) -> tuple[bool, dict[str, Any]]:
+    """Whether the registration created the case, and the case as its registrar sees it."""
+    registered = await run_registration(service, actor, command)
+    view = case_view(registered.case, actor, service.directory, service.rules, today_of(service))
     view["position"] = registered.position
     view["created"] = registered.created
     view["candidates"] = [candidate_view(c) for c in registered.candidates]
     if registered.created:
         view["query_code"] = registered.query_code
-        response.headers["Location"] = f"/api/v1/petitions/{case.id}"
-    else:
-        response.status_code = 200
-    return view
+    return registered.created, view
+
+
+def location(view: dict[str, Any]) -> str:
+    return f"/api/v1/petitions/{view['id']}"
 
 
 # ------------------------------------------------------------------ queries
