@@ -11,11 +11,11 @@ documented but never returned.
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from typing import Any
 
 from fastapi import FastAPI
-from starlette.routing import Match
 
 JSON = "application/json"
 
@@ -40,6 +40,10 @@ class Contract:
     def __init__(self, app: FastAPI, document: dict[str, Any]) -> None:
         self.app = app
         self.document = document
+        self._patterns = [
+            (template, re.compile(re.sub(r"\\{[^}]+\\}", "[^/]+", re.escape(template))))
+            for template in document["paths"]
+        ]
         self.schemas: dict[str, Any] = document.get("components", {}).get("schemas", {})
         # model name → the properties answers carried
         self.seen: dict[str, set[str]] = defaultdict(set)
@@ -48,14 +52,15 @@ class Contract:
 
     # ------------------------------------------------------------------ answers
     def route_of(self, method: str, path: str) -> str | None:
-        """The path template of the route that serves ``method path``, as the app matches it."""
-        scope = {"type": "http", "method": method, "path": path, "root_path": ""}
-        for route in self.app.router.routes:
-            match, _ = route.matches(scope)
-            if match is Match.FULL:
-                template: str | None = getattr(route, "path_format", None)
-                return template
-        return None
+        """The documented path template ``method path`` falls under: of those that match it,
+        the one with the fewest parameters (``/recommendations/candidates`` before
+        ``/recommendations/{rec_id}``), as the app's routes are ordered."""
+        found = [
+            (template.count("{"), template)
+            for template, pattern in self._patterns
+            if method.lower() in self.document["paths"][template] and pattern.fullmatch(path)
+        ]
+        return min(found)[1] if found else None
 
     def problems(
         self, method: str, path: str, status: int, content_type: str, body: bytes
@@ -162,9 +167,32 @@ class Contract:
             seen.reach(model)
         return found
 
+    def answer_models(self) -> set[str]:
+        """Every model the documented answers of every route use, however deep."""
+        found: set[str] = set()
+        pending = [
+            response
+            for operations in self.document["paths"].values()
+            for operation in operations.values()
+            for response in operation["responses"].values()
+        ]
+        while pending:
+            item = pending.pop()
+            if isinstance(item, dict):
+                ref = item.get("$ref")
+                if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
+                    name = ref.rsplit("/", 1)[-1]
+                    if name not in found:
+                        found.add(name)
+                        pending.append(self.schemas[name])
+                pending.extend(item.values())
+            elif isinstance(item, list):
+                pending.extend(item)
+        return found
+
     def unreturned(self, models: set[str] | None = None) -> dict[str, list[str]]:
         """Documented properties of the models answers used (or of ``models``) that no answer
-        carried."""
+        carried; a model no answer used at all is missing every property."""
         names = set(self.seen) if models is None else models
         missing = {}
         for name in sorted(names):

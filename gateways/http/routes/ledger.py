@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field
 from domain.acts import Actor
 from domain.application import CaseService
 from gateways.http.deps import Caller, Service, Views, today_of
+from gateways.http.errors import error_responses
 from projections.ledger_query import (
     LedgerFilter,
     Scope,
@@ -122,7 +123,12 @@ Filters = Annotated[LedgerQuery, Query()]
 
 
 # ------------------------------------------------------------------ routes
-@router.get("/petitions", response_model=LedgerPage, summary="台账：信访事项列表")
+@router.get(
+    "/petitions",
+    response_model=LedgerPage,
+    summary="台账：信访事项列表",
+    responses=error_responses(401, 403, 422),
+)
 def list_petitions(filters: Filters, actor: Caller, service: Service, db: Views) -> Any:
     """The ledger of the caller's jurisdiction (and of the cases their unit holds or held),
     filtered and paged; "overdue" is judged on today's date."""
@@ -137,7 +143,10 @@ def list_petitions(filters: Filters, actor: Caller, service: Service, db: Views)
     "/ledger.csv",
     response_class=StreamingResponse,
     summary="台账导出（CSV）",
-    responses={200: {"content": {"text/csv": {}}}},
+    responses={
+        200: {"content": {"text/csv": {"schema": {"type": "string"}}}},
+        **error_responses(401, 403, 422),
+    },
 )
 def export_ledger(filters: Filters, actor: Caller, service: Service, db: Views) -> Any:
     """The filtered ledger as CSV for Excel (UTF-8 with BOM, Chinese headers, masked data)."""

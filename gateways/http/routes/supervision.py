@@ -8,6 +8,7 @@ from fastapi import APIRouter, Path
 from pydantic import BaseModel, Field
 
 from gateways.http.deps import AsOf, Caller, Service, Views, today_of
+from gateways.http.errors import error_responses
 from gateways.http.recommendation_schemas import RecommendationSection
 from gateways.http.routes.ledger import record_reads, scope_of
 from projections.supervision_query import rollup
@@ -88,6 +89,7 @@ class Rollup(BaseModel):
     "/supervision/{division_prefix}",
     response_model=Rollup,
     summary="五级书记督导看板：一个区域的汇总",
+    responses=error_responses(401, 403, 422),
 )
 def supervision_rollup(
     division_prefix: Annotated[

@@ -89,7 +89,7 @@ def list_units(
     "/{unit_id}",
     response_model=UnitView,
     summary="单位详情 one unit",
-    responses=error_responses(401, 404),
+    responses=error_responses(401, 404, 422),
 )
 def get_unit(unit_id: UnitId, actor: Caller, service: Service) -> Any:
     directory = service.directory

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from gateways.http.deps import Caller, Service, Views, today_of
+from gateways.http.errors import error_responses
 from gateways.http.routes.ledger import record_reads, scope_of
 from projections.warnings import unit_warnings
 
@@ -46,7 +47,12 @@ class UnitWarnings(BaseModel):
     overdue: list[DutyWarning]
 
 
-@router.get("/warnings", response_model=UnitWarnings, summary="期限预警：本单位到期与超期事项")
+@router.get(
+    "/warnings",
+    response_model=UnitWarnings,
+    summary="期限预警：本单位到期与超期事项",
+    responses=error_responses(401, 403, 422),
+)
 def warnings(
     actor: Caller,
     service: Service,
