@@ -19,7 +19,7 @@ from starlette.concurrency import run_in_threadpool
 
 from domain.acts import Actor
 from domain.application import CaseService, Registered, Registration
-from domain.commands import CASE_COMMANDS, CaseCommand, Register
+from domain.commands import CASE_COMMANDS, CaseCommand, Command, Register
 from domain.errors import not_found
 from domain.petition import Petition
 from gateways.http.case_schemas import ActedCase, CaseView, EventView, RegisteredCase
@@ -33,6 +33,16 @@ router = APIRouter(prefix="/api/v1/petitions", tags=["信访事项 petitions"])
 fallback_router = APIRouter(prefix="/api/v1/petitions")
 
 CaseId = Annotated[UUID, Path(description="信访事项编号 case id")]
+
+
+def manual(command: type[Command], doc: str | None) -> str:
+    """A command route's description: what the act is, its article and who may give it."""
+    roles = "、".join(sorted(command.roles))
+    return f"{(doc or '').strip()}\n\n依据{command.article}。角色 roles: {roles}（admin 可为全部操作）。"
+
+
+REGISTRATION = """登记 (Art.22, 23). Repeats, level-skipping visits and re-raised facts are detected here.
+An ``external_id`` already registered returns that case with 200 and records nothing."""
 
 
 # ------------------------------------------------------------------ the use cases
@@ -59,6 +69,7 @@ async def run_registration(service: CaseService, actor: Actor, command: Register
     response_model=RegisteredCase,
     response_model_exclude_unset=True,
     summary=Register.summary,
+    description=manual(Register, REGISTRATION),
     responses={
         201: {"description": "新登记的事项（含查询码 query_code）; Location: the case"},
         200: {"model": RegisteredCase, "description": "external_id 已登记过：返回原事项（幂等）"},
@@ -68,8 +79,7 @@ async def run_registration(service: CaseService, actor: Actor, command: Register
 async def register(
     body: RegisterPetition, actor: Caller, service: Service, response: Response
 ) -> dict[str, Any]:
-    """登记 (Art.22, 23). Repeats, level-skipping visits and re-raised facts are detected here.
-    An ``external_id`` already registered returns that case with 200 and records nothing."""
+    """登记: see ``REGISTRATION``."""
     created, view = await registration(service, actor, body.to_command())
     if created:
         response.headers["Location"] = location(view)
@@ -170,6 +180,7 @@ for _name, _command in CASE_COMMANDS.items():
         response_model=ActedCase,
         response_model_exclude_unset=True,
         summary=_command.summary,
+        description=manual(_command, BODIES[_command].__doc__),
         operation_id=f"petition_{_name.replace('-', '_')}",
         responses=error_responses(401, 403, 404, 409, 422),
     )
