@@ -62,9 +62,9 @@ class CaseStore(Protocol):
         """The domain events of many aggregates, each up to a version."""
         ...
 
-    def directory(self) -> Directory:
+    def directory(self, *, refresh: bool = False) -> Directory:
         """The unit directory as recorded: the units this process saved at once, those other
-        processes recorded a moment later."""
+        processes recorded a moment later (at once with ``refresh``)."""
         ...
 
     def close(self) -> None: ...

@@ -112,6 +112,12 @@ class Settings(BaseSettings):
     )
     log_level: str = Field("info", description="logging level")
     access_log: Flag = Field(True, description="one line per request from uvicorn")
+    http_speedups: Flag = Field(
+        True,
+        description="the commands' fast path in front of FastAPI and the API worker's GC "
+        "settings (gateways.http.speedups, docs/decisions/0013); off, every request takes the "
+        "plain routes",
+    )
 
     @classmethod
     def settings_customise_sources(

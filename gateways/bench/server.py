@@ -56,6 +56,7 @@ def server_environment(settings: Settings) -> dict[str, str]:
     env["XINFANG_IN_PROCESS_PROJECTIONS"] = "false"
     env["XINFANG_LOG_LEVEL"] = "warning"
     env["XINFANG_AGGREGATE_CACHE"] = str(settings.aggregate_cache)
+    env["XINFANG_HTTP_SPEEDUPS"] = "true" if settings.http_speedups else "false"
     if settings.cipher_key:
         env["XINFANG_CIPHER_KEY"] = settings.cipher_key
     return env

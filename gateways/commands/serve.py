@@ -29,6 +29,7 @@ from gateways.demo import DEMO_OFFICIALS, first_case, has_cases
 from gateways.demo.cases import DemoSummary
 from gateways.holidays import coverage_warning
 from gateways.http.app import create_app
+from gateways.http.speedups import settle_heap
 from gateways.persistence.shared_cache import cache_file_for_run
 from gateways.settings import Settings
 from gateways.tokens import issue_token
@@ -181,26 +182,18 @@ def _optional(module: str, name: str) -> Callable[..., Any] | None:
     return found
 
 
-def _http_protocol() -> Any:
-    """httptools with a response's head and body in one write (``gateways.http.one_write``),
-    where httptools is installed; else uvicorn's own choice."""
-    try:
-        from gateways.http.one_write import OneWriteHttpToolsProtocol
-    except ImportError:
-        return "auto"
-    return OneWriteHttpToolsProtocol
-
-
 def _run_uvicorn(settings: Settings, service: CaseService) -> None:
     options: dict[str, Any] = {
         "host": settings.host,
         "port": settings.port,
         "log_level": settings.log_level,
         "access_log": settings.access_log,
-        "http": _http_protocol(),
     }
     if settings.workers <= 1:
-        uvicorn.run(create_app(settings, service=service, server_heap=True), **options)
+        app = create_app(settings, service=service)
+        if settings.http_speedups:
+            settle_heap()
+        uvicorn.run(app, **options)
         return
     # Several workers: each process builds its own app (and service) from the environment,
     # and they share one cache of the cases they command (``gateways.persistence.shared_cache``).

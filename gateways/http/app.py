@@ -1,32 +1,36 @@
 """The HTTP API: FastAPI over one ``CaseService``, with the routers of every resource.
 
-``create_app(settings, service=None, clock=None)`` builds the app. With no service it builds
-one from the settings when the app starts and closes it when the app stops; a service handed
-in belongs to the caller. ``uvicorn --factory gateways.http.app:create_app`` (and
-``app_from_env``) build it from the ``XINFANG_`` environment.
+``create_app(settings, service=None, clock=None)`` builds the app. When it starts it builds
+what the routes depend on (``gateways.http.deps.Dependencies``: the settings, the service
+unless one is handed in, the read models' database) and closes them when it stops.
+``uvicorn --factory gateways.http.app:app_from_env`` builds it from the ``XINFANG_``
+environment.
 """
 
 from __future__ import annotations
 
-import inspect
+import asyncio
+import contextlib
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import APIRouter, FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, FastAPI
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
 import gateways.http.routes.audit as audit
 import gateways.http.routes.figures as figures
 import gateways.http.routes.recommendations as recommendations
 from domain.application import CaseService, Clock
 from gateways.holidays import calendar_health
-from gateways.http import fast_acts, heap
+from gateways.http import speedups
+from gateways.http.deps import Dependencies, Deps
 from gateways.http.errors import install_error_handlers
 from gateways.http.routes import chain, ledger, petitions, supervision, tracking, units, warnings
 from gateways.settings import Settings
-from gateways.wiring import build_service
+from gateways.wiring import build_service, build_view_database
 
 # Every resource's router, in the order they are matched. To add one (ledger, supervision,
 # figures, trail, warnings, recommendations …): write ``gateways/http/routes/<name>.py`` with a
@@ -45,6 +49,12 @@ ROUTERS: list[APIRouter] = [
     audit.router,
     figures.router,
 ]
+
+log = logging.getLogger("xinfang.http")
+
+# The service looks for units recorded elsewhere when its directory is older than a second:
+# the app looks more often, so that a request never has to.
+DIRECTORY_REFRESH = 0.5
 
 TITLE = "信访事项协同办理系统 API · xinfang petition case API"
 DESCRIPTION = """
@@ -87,25 +97,15 @@ class Health(BaseModel):
     calendar: CalendarHealth
 
 
-# FastAPI ≥ 0.16x asks OpenTelemetry on every request whether anyone is listening (an
-# environment lookup per call, 2% of a command). Nobody is: operations read the heartbeat and
-# the store's position instead. Older releases have no such parameter.
-_NO_TELEMETRY: dict[str, Any] = (
-    {"telemetry": {"tracing": False, "metrics": False, "logs": False}}
-    if "telemetry" in inspect.signature(FastAPI).parameters
-    else {}
-)
-
-
-class PetitionAPI(FastAPI):
-    """FastAPI, with the commands' hot path in front of it (``gateways.http.fast_acts``)."""
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        act = fast_acts.act_of(scope)
-        if act is None:
-            await super().__call__(scope, receive, send)
-            return
-        await fast_acts.serve(self, scope, receive, send, act, super().__call__)
+async def keep_directory_fresh(service: CaseService, every: float = DIRECTORY_REFRESH) -> None:
+    """Fold units recorded by other processes into the directory, in the thread pool, so that
+    reading it on a request (``service.directory``) never waits on the store."""
+    while True:
+        await asyncio.sleep(every)
+        try:
+            await run_in_threadpool(service.store.directory, refresh=True)
+        except Exception:  # the store is away for a moment: a request will look again
+            log.warning("directory refresh failed", exc_info=True)
 
 
 def include_routers(app: FastAPI) -> None:
@@ -119,34 +119,32 @@ def create_app(
     settings: Settings | None = None,
     service: CaseService | None = None,
     clock: Clock | None = None,
-    *,
-    server_heap: bool | None = None,
 ) -> FastAPI:
-    """The app. ``server_heap`` (by default: when the app builds its own service, as each
-    uvicorn worker does) sets the garbage collector for a long-running server
-    (``gateways.http.heap``)."""
+    """The app. Its dependencies (``gateways.http.deps``) are built when it starts and closed
+    when it stops; a ``service`` handed in belongs to the caller."""
     settings = settings or Settings.from_env()
-    owned = service is None
-    tune_heap = owned if server_heap is None else server_heap
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        if owned:
-            app.state.service = build_service(settings, clock=clock)
-        if tune_heap:
-            heap.settle()
-        try:
-            yield
-        finally:
-            views = getattr(app.state, "views", None)
-            if views is not None:
-                views.close()
-                app.state.views = None
-            if owned:
-                app.state.service.close()
+        with contextlib.ExitStack() as stack:
+            live = service
+            if live is None:
+                live = build_service(settings, clock=clock)
+                stack.callback(live.close)
+            views = build_view_database(settings)
+            stack.callback(views.close)
+            app.state.deps = Dependencies(settings, live, views)
+            if settings.http_speedups and service is None:  # a server's worker process
+                speedups.settle_heap()
+            refreshing = asyncio.create_task(keep_directory_fresh(live))
+            try:
+                yield
+            finally:
+                refreshing.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await refreshing
 
-    app = PetitionAPI(
-        **_NO_TELEMETRY,
+    app = FastAPI(
         title=TITLE,
         description=DESCRIPTION,
         version="1.0.0",
@@ -167,24 +165,22 @@ def create_app(
             {"name": "三项建议 recommendations", "description": "改进工作、完善政策、追究责任建议"},
         ],
     )
-    app.state.settings = settings
-    app.state.service = service
-    app.state.views = None
-    app.state.known_units = set()
     install_error_handlers(app)
     include_routers(app)
+    if settings.http_speedups:
+        speedups.install(app)
 
     @app.get("/health", response_model=Health, tags=["运行 operations"], summary="健康检查 health")
-    def health(request: Request) -> Any:
+    def health(deps: Deps) -> Any:
         """Liveness, the store's last position and the years the holiday calendar covers (no
         token needed)."""
-        live: CaseService = request.app.state.service
-        position = live.store.recorder.max_notification_id() or 0
-        store = "postgres" if settings.uses_postgres else "sqlite"
-        calendar = calendar_health(live.rules.calendar, settings.holidays_file)
-        return JSONResponse(
-            {"status": "ok", "store": store, "position": position, "calendar": calendar}
-        )
+        live = deps.service
+        return {
+            "status": "ok",
+            "store": "postgres" if deps.settings.uses_postgres else "sqlite",
+            "position": live.store.recorder.max_notification_id() or 0,
+            "calendar": calendar_health(live.rules.calendar, deps.settings.holidays_file),
+        }
 
     return app
 

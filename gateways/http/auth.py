@@ -1,17 +1,16 @@
 """Who is calling: the bearer token turned into an ``Actor``, or a 401.
 
-The dependency is ``async`` on purpose: it does no I/O on the hot path (decoded tokens are
-cached, and a unit once known stays in the directory, since units are merged, never deleted),
-so it runs on the event loop instead of costing a thread hop per request.
+No I/O (decoded tokens are cached; the directory is kept fresh by the app), so the
+dependency (``gateways.http.deps.current_actor``) runs on the event loop.
 """
 
 from __future__ import annotations
 
-from fastapi import Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from starlette.datastructures import State
 
 from domain.acts import Actor
+from domain.units import Directory
+from gateways.settings import Settings
 from gateways.tokens import UNKNOWN_UNIT_MESSAGE, TokenError, read_token
 
 # Shown in the OpenAPI document as the "Authorize" button of /docs.
@@ -24,20 +23,19 @@ bearer = HTTPBearer(
 )
 
 
-def authenticate(request: Request, credentials: HTTPAuthorizationCredentials | None) -> Actor:
-    """The actor a request's credentials name; ``TokenError`` when they name nobody."""
+def authenticate(
+    settings: Settings, directory: Directory, credentials: HTTPAuthorizationCredentials | None
+) -> Actor:
+    """The actor a request's credentials name; ``TokenError`` when they name nobody (no or
+    bad token, or a unit the directory does not hold)."""
     if credentials is None or not credentials.credentials:
         raise TokenError("UNAUTHENTICATED")
-    return actor_of(request.app.state, credentials.credentials)
+    return actor_of(settings, directory, credentials.credentials)
 
 
-def actor_of(state: State, token: str) -> Actor:
-    """The actor a bearer token names, in the app whose ``state`` this is (its settings, its
-    directory, the units already seen); ``TokenError`` when it names nobody."""
-    actor = read_token(state.settings, token)
-    known: set[str] = state.known_units
-    if actor.unit_id not in known:
-        if actor.unit_id not in state.service.directory:
-            raise TokenError("TOKEN_INVALID", "unit", UNKNOWN_UNIT_MESSAGE)
-        known.add(actor.unit_id)
+def actor_of(settings: Settings, directory: Directory, token: str) -> Actor:
+    """The actor a bearer token names; ``TokenError`` for a bad token or an unknown unit."""
+    actor = read_token(settings, token)
+    if actor.unit_id not in directory:
+        raise TokenError("TOKEN_INVALID", "unit", UNKNOWN_UNIT_MESSAGE)
     return actor

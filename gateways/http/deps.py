@@ -1,13 +1,15 @@
-"""Dependencies every route shares: the caller, the service, the roles a route needs.
+"""Dependencies every route shares: the caller, the service, the read models, the settings.
 
-Other route modules use them as ``actor: Caller`` (or ``Depends(current_actor)``) and
-``service: Service``. They are ``async`` because none of them waits on I/O on the hot path, so
-they cost no thread hop; the endpoints themselves are plain ``def`` (the library is synchronous).
+``Dependencies`` is built once, when the app starts (``gateways.http.app``), and kept on the
+app's state; routes reach it through the annotations below (``actor: Caller``,
+``service: Service``, ``db: Views``, ``deps: Deps``). They are ``async``: none of them waits on
+I/O, so they cost no thread hop.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Annotated
 
@@ -20,19 +22,41 @@ from domain.application import CaseService
 from domain.calendar import china_date, end_of_day
 from domain.errors import forbidden
 from gateways.http.auth import authenticate, bearer
+from gateways.settings import Settings
+from projections.db import ViewDatabase
+
+
+@dataclass(frozen=True)
+class Dependencies:
+    """What the routes work with, built when the app starts."""
+
+    settings: Settings
+    service: CaseService
+    views: ViewDatabase  # the read models' database
+
+
+async def dependencies(request: Request) -> Dependencies:
+    deps: Dependencies = request.app.state.deps
+    return deps
+
+
+Deps = Annotated[Dependencies, Depends(dependencies)]
 
 
 async def current_actor(
-    request: Request,
+    deps: Deps,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Actor:
     """The authenticated official (401 otherwise)."""
-    return authenticate(request, credentials)
+    return authenticate(deps.settings, deps.service.directory, credentials)
 
 
-async def current_service(request: Request) -> CaseService:
-    service: CaseService = request.app.state.service
-    return service
+async def current_service(deps: Deps) -> CaseService:
+    return deps.service
+
+
+async def view_database(deps: Deps) -> ViewDatabase:
+    return deps.views
 
 
 def require_roles(*roles: str) -> Callable[..., Awaitable[Actor]]:
@@ -74,6 +98,7 @@ AsOf = Annotated[
 
 Caller = Annotated[Actor, Depends(current_actor)]
 Service = Annotated[CaseService, Depends(current_service)]
+Views = Annotated[ViewDatabase, Depends(view_database)]
 
 
 def today_of(service: CaseService, as_of: datetime | None = None) -> date:

@@ -1,20 +1,22 @@
-"""Request bodies of the case commands, each with an example, so ``/docs`` is a usable manual.
+"""Request bodies, each with an example, so ``/docs`` is a usable manual.
 
-One model per act, named for it. Every command may carry ``occurred_at``: when the act really
-happened (paper records entered later, migration); the store keeps when it was recorded.
-Bodies refuse unknown fields, so a misspelt field is a 422, not silently dropped.
-The rules of the regulation are not here: the domain checks them and says why.
+One body per command of ``domain.commands``, named for it, that turns into that command
+(``to_command``). Every command may carry ``occurred_at``: when the act really happened (paper
+records entered later, migration); the store keeps when it was recorded. Bodies refuse unknown
+fields, so a misspelt field is a 422, not silently dropped. The rules of the regulation are not
+here: the domain checks them and says why.
 """
 
 from __future__ import annotations
 
 from datetime import date
 from enum import Enum
-from typing import Any
+from typing import Any, ClassVar
 from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from domain import commands
 from domain.classification import Category, Channel, Outcome, RouteChannel, Satisfaction
 from domain.units import UnitKind
 
@@ -30,7 +32,14 @@ def _examples(*examples: dict[str, Any]) -> ConfigDict:
     return ConfigDict(extra="forbid", json_schema_extra={"examples": list(examples)})
 
 
-class ErrorBody(BaseModel):
+class ResponseBody(BaseModel):
+    """An answer's model: it documents every field it lets through, and only those (a field a
+    route returns undeclared fails it, instead of reaching clients unannounced)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class ErrorBody(ResponseBody):
     """Every error: a stable English code, a Chinese message, and details when useful."""
 
     code: str = Field(examples=["ALREADY_ACCEPTED"])
@@ -105,10 +114,27 @@ class RegisterPetition(BaseModel):
     major: bool = Field(False, description="重大、紧急事项")
     occurred_at: AwareDatetime | None = OCCURRED_AT
 
+    def to_command(self) -> commands.Register:
+        fields = _plain(self)
+        fields["petitioners"] = [p.as_record() for p in self.petitioners]
+        return commands.Register(**fields)
+
+
+def _plain(body: BaseModel) -> dict[str, Any]:
+    """The body's fields as the domain takes them: enums by their value, lists copied."""
+    return {
+        k: v.value if isinstance(v, Enum) else list(v) if isinstance(v, list) else v
+        for k in type(body).model_fields
+        for v in (getattr(body, k),)
+    }
+
 
 # ------------------------------------------------------------------ case acts
-class Command(BaseModel):
+class CommandBody(BaseModel):
+    """The body of one act: its ``command`` of ``domain.commands``, less what the URL says."""
+
     model_config = ConfigDict(extra="forbid")
+    command: ClassVar[type[commands.CaseCommand]]
 
     occurred_at: AwareDatetime | None = OCCURRED_AT
 
@@ -117,26 +143,24 @@ class Command(BaseModel):
         """Whether the act may be sent with no body at all (every field has a default)."""
         return all(not f.is_required() for f in cls.model_fields.values())
 
-    def params(self) -> dict[str, Any]:
-        """The act's keyword arguments (everything but ``occurred_at``)."""
-        return {
-            k: v.value if isinstance(v, Enum) else v
-            for k in type(self).model_fields
-            if k != "occurred_at"
-            for v in (getattr(self, k),)
-        }
+    def to_command(self) -> commands.CaseCommand:
+        return self.command(**_plain(self))
 
 
-class Transfer(Command):
+class Transfer(CommandBody):
     """转送 (Art.22)."""
+
+    command = commands.Transfer
 
     model_config = _examples({"to_unit_id": "330106001-gov", "note": "请依法处理并答复信访人"})
     to_unit_id: str = Field(min_length=1)
     note: str = ""
 
 
-class Assign(Command):
+class Assign(CommandBody):
     """交办 (Art.22): with a deadline for the completion report."""
+
+    command = commands.Assign
 
     model_config = _examples(
         {"to_unit_id": "330106-hrss", "due_on": "2026-04-15", "note": "请于期限内报送办理结果"}
@@ -146,10 +170,12 @@ class Assign(Command):
     note: str = ""
 
 
-class Route(Command):
+class Route(CommandBody):
     """导入法定途径 (Art.22, 28, 31): an accusation to the discipline inspection body with
     management authority over the accused unit, a litigation matter to the political-legal
     organ of the bureau's own tier; left out, ``to_unit_id`` is the one the directory names."""
+
+    command = commands.Route
 
     model_config = _examples(
         {"channel": "discipline_inspection", "to_unit_id": "330106-di", "note": "转纪检监察机关"}
@@ -163,16 +189,20 @@ class Route(Command):
     note: str = ""
 
 
-class Inform(Command):
+class Inform(CommandBody):
     """告知 (Art.23)."""
+
+    command = commands.Inform
 
     model_config = _examples({"method": "written", "note": "已书面告知信访人办理方式"})
     method: str = Field("written", max_length=50, examples=["written", "sms", "in_person"])
     note: str = ""
 
 
-class Accept(Command):
+class Accept(CommandBody):
     """受理 (Art.23); 申诉求决类 names its path (5 or 6)."""
+
+    command = commands.Accept
 
     model_config = ConfigDict(
         extra="forbid",
@@ -183,15 +213,19 @@ class Accept(Command):
     note: str = ""
 
 
-class Object(Command):
+class Object(CommandBody):
     """异议 (Art.23): within 5 working days of receipt."""
+
+    command = commands.Object
 
     model_config = _examples({"reason": "该事项属于区人社局职责范围，不属于本单位"})
     reason: str
 
 
-class ObjectionDecision(Command):
+class ObjectionDecision(CommandBody):
     """异议审核 (Art.23, 24)."""
+
+    command = commands.DecideObjection
 
     model_config = _examples(
         {"agreed": True, "competent_unit_id": "330106-hrss", "note": "同意异议，改由区人社局办理"}
@@ -201,8 +235,10 @@ class ObjectionDecision(Command):
     note: str = ""
 
 
-class Decline(Command):
+class Decline(CommandBody):
     """不予受理 (Art.19, 31)."""
+
+    command = commands.Decline
 
     model_config = ConfigDict(
         extra="forbid",
@@ -215,8 +251,10 @@ class Decline(Command):
     path: str | None = None
 
 
-class Extend(Command):
+class Extend(CommandBody):
     """延期 (Art.34): path 6, at most 30 days in all."""
+
+    command = commands.Extend
 
     model_config = _examples(
         {
@@ -230,8 +268,10 @@ class Extend(Command):
     approved_by: str
 
 
-class Answer(Command):
+class Answer(CommandBody):
     """答复 / 信访处理意见书 (Art.32, 34)."""
+
+    command = commands.Answer
 
     model_config = _examples(
         {
@@ -248,34 +288,44 @@ class Answer(Command):
     facts: str = ""
 
 
-class Serve(Command):
+class Serve(CommandBody):
     """送达: the petitioner received the written opinion."""
+
+    command = commands.Serve
 
     model_config = _examples({"occurred_at": "2026-03-20T15:00:00+08:00"})
 
 
-class ReviewRequest(Command):
+class ReviewRequest(CommandBody):
     """复查申请 (Art.35)."""
+
+    command = commands.RequestReview
 
     model_config = _examples({"occurred_at": "2026-03-25T09:00:00+08:00"})
 
 
-class Review(Command):
+class Review(CommandBody):
     """复查意见 (Art.35)."""
+
+    command = commands.Review
 
     model_config = _examples({"outcome": "not_supported", "opinion": "经复查，维持原处理意见。"})
     outcome: Outcome
     opinion: str
 
 
-class RecheckRequest(Command):
+class RecheckRequest(CommandBody):
     """复核申请 (Art.36)."""
+
+    command = commands.RequestRecheck
 
     model_config = _examples({"occurred_at": "2026-05-06T09:00:00+08:00"})
 
 
-class Hearing(Command):
+class Hearing(CommandBody):
     """听证 (Art.31, 36)."""
+
+    command = commands.HoldHearing
 
     model_config = _examples(
         {"started_on": "2026-05-10", "ended_on": "2026-05-11", "note": "公开听证，信访人到场"}
@@ -285,16 +335,20 @@ class Hearing(Command):
     note: str = ""
 
 
-class Recheck(Command):
+class Recheck(CommandBody):
     """复核意见 (Art.36): final."""
+
+    command = commands.Recheck
 
     model_config = _examples({"outcome": "not_supported", "opinion": "经复核，维持复查意见。"})
     outcome: Outcome
     opinion: str
 
 
-class Urge(Command):
+class Urge(CommandBody):
     """督办 (Art.38, 40)."""
+
+    command = commands.Urge
 
     model_config = _examples(
         {
@@ -308,17 +362,21 @@ class Urge(Command):
     due_on: date | None = None
 
 
-class Evaluate(Command):
+class Evaluate(CommandBody):
     """满意度评价 on a petition bureau's return visit (回访), in the petitioner's words; the
     unit that answered may not grade itself. Petitioners evaluate through the tracking page."""
+
+    command = commands.Evaluate
 
     model_config = _examples({"satisfaction": "satisfied", "comment": "办理及时，结果满意"})
     satisfaction: Satisfaction
     comment: str = ""
 
 
-class Leader(Command):
+class Leader(CommandBody):
     """包案 (Art.18)."""
+
+    command = commands.AssignLeader
 
     model_config = _examples(
         {"leader_id": "330106-gov/wang", "leader_name": "王书记", "leader_unit_id": "330106-gov"}
@@ -328,34 +386,39 @@ class Leader(Command):
     leader_unit_id: str
 
 
-class Conclude(Command):
+class Conclude(CommandBody):
     """办结: after the review (or recheck) window lapsed."""
+
+    command = commands.Conclude
 
     model_config = _examples({"occurred_at": "2026-05-01T10:00:00+08:00"})
 
 
-# The act name in the URL → its body model (the same names as ``CaseService.perform``).
-ACTION_BODIES: dict[str, type[Command]] = {
-    "transfer": Transfer,
-    "assign": Assign,
-    "route": Route,
-    "inform": Inform,
-    "accept": Accept,
-    "object": Object,
-    "objection-decision": ObjectionDecision,
-    "decline": Decline,
-    "extend": Extend,
-    "answer": Answer,
-    "serve": Serve,
-    "review-request": ReviewRequest,
-    "review": Review,
-    "recheck-request": RecheckRequest,
-    "hearing": Hearing,
-    "recheck": Recheck,
-    "urge": Urge,
-    "evaluate": Evaluate,
-    "leader": Leader,
-    "conclude": Conclude,
+# The body of each command, by the command's type.
+BODIES: dict[type[commands.CaseCommand], type[CommandBody]] = {
+    body.command: body
+    for body in (
+        Transfer,
+        Assign,
+        Route,
+        Inform,
+        Accept,
+        Object,
+        ObjectionDecision,
+        Decline,
+        Extend,
+        Answer,
+        Serve,
+        ReviewRequest,
+        Review,
+        RecheckRequest,
+        Hearing,
+        Recheck,
+        Urge,
+        Evaluate,
+        Leader,
+        Conclude,
+    )
 }
 
 
@@ -411,73 +474,3 @@ class MergeIn(BaseModel):
 
     model_config = _examples({"successor_id": "330106-gov"})
     successor_id: str = Field(min_length=1)
-
-
-# ------------------------------------------------------------------ answers (docs only)
-class Labelled(BaseModel):
-    code: str
-    label: str
-
-
-class RepeatCandidateView(BaseModel):
-    """An earlier case proposed as the same matter: why, and what linking it would do."""
-
-    case_id: str
-    serial_number: str
-    subject: str
-    stage: str
-    stage_label: str
-    holder_unit_id: str
-    registered_on: str
-    reasons: list[Labelled]
-    if_linked: Labelled
-
-
-class CaseView(BaseModel):
-    """The case as a caller sees it (personal data masked unless their unit handles it)."""
-
-    model_config = ConfigDict(extra="allow")
-
-    id: str
-    serial_number: str
-    stage: str
-    category: str
-    path: str | None
-    channel: str
-    division_code: str
-    subject: str
-    content: str
-    matter_kind: str
-    matter_label: str = Field(description="事项类型（中文）", examples=["征地补偿"])
-    flags: dict[str, Any]
-    holder_unit_id: str
-    petitioners: list[dict[str, str]]
-    deadlines: list[dict[str, Any]]
-    urges: list[dict[str, Any]]
-    leaders: list[dict[str, Any]]
-    evaluation: dict[str, Any] | None
-    extensions: list[dict[str, Any]]
-    receipts: list[dict[str, Any]]
-    concluded_at: str | None
-    conclusion: str | None
-    version: int
-    last_hash: str
-    position: int | None = Field(None, description="store position of the last event written")
-    query_code: str | None = Field(None, description="registration only: the petitioner's code")
-    candidates: list[RepeatCandidateView] | None = Field(
-        None,
-        description="registration only: earlier cases of the same petitioner proposed as the "
-        "same matter (第十九条), for the registrar to link with same_matter_as or not",
-    )
-
-
-class EventView(BaseModel):
-    id: str
-    type: str = Field(examples=["Accepted"])
-    version: int
-    actor: dict[str, str]
-    occurred_at: str
-    recorded_at: str
-    payload: dict[str, Any]
-    prev_hash: str
-    hash: str

@@ -116,8 +116,8 @@ class LibraryStore(Application[UUID]):
             return {i: [to_domain(s) for s in rows] for i, rows in stored.items()}
         return {i: self.history(i, upto) for i, upto in wanted.items()}
 
-    def directory(self) -> Directory:
-        return self._directory.current()
+    def directory(self, *, refresh: bool = False) -> Directory:
+        return self._directory.current(force=refresh)
 
     def upstream_position(self, source: str) -> int | None:
         return self.recorder.max_tracking_id(source)

@@ -1,6 +1,7 @@
 """The API end to end: a real ``CaseService`` on a temp SQLite file or a fresh PostgreSQL
 database (``store_settings`` of tests/conftest.py), the scenario world's directory and clock,
-and FastAPI's ``TestClient`` speaking HTTP to the app with signed tokens.
+and FastAPI's ``TestClient`` speaking HTTP to the app with signed tokens. Every answer is held
+against the contract the app documents (``tests.api.contract``).
 
 Directory (tests/scenario_support.py): province 33, city 3301 (bureau, government, discipline
 inspection), county 330106 (bureau, government, human-resources department, discipline
@@ -14,13 +15,16 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+import httpx
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from domain.units import area_prefix
 from gateways.http.app import create_app
 from gateways.settings import Settings
 from gateways.tokens import issue_token
+from tests.api.contract import Contract
 from tests.scenario_support import (
     COUNTY_BUREAU,
     PETITIONER,
@@ -105,12 +109,39 @@ class Api:
         return self.client.get(path, params=params or None, headers=headers)
 
 
+_DOCUMENT: dict[str, Any] = {}
+
+
+def checked_client(app: FastAPI) -> TestClient:
+    """A client that holds every answer against the contract the app documents
+    (``tests.api.contract``): an answer that strays from it fails the test that got it."""
+    if not _DOCUMENT:
+        _DOCUMENT.update(app.openapi())
+    contract = Contract(app, _DOCUMENT)
+    client = TestClient(app)
+
+    def check(response: httpx.Response) -> None:
+        response.read()
+        problems = contract.problems(
+            response.request.method,
+            response.request.url.path,
+            response.status_code,
+            response.headers.get("content-type", ""),
+            response.content,
+        )
+        assert not problems, "the answer strays from /openapi.json:\n" + "\n".join(problems)
+
+    client.event_hooks = {"request": [], "response": [check]}
+    client.contract = contract  # type: ignore[attr-defined]
+    return client
+
+
 @pytest.fixture
 def api(store_settings: Settings) -> Iterator[Api]:
     world = build_world(store_settings)
     app = create_app(store_settings, service=world.service)
     try:
-        with TestClient(app) as client:
+        with checked_client(app) as client:
             yield Api(client, world, store_settings)
     finally:
         world.service.close()

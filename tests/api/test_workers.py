@@ -1,8 +1,7 @@
 """Two API workers over one store, as ``XINFANG_WORKERS=2`` runs them: each caches the cases it
-acted on, and an act reaching a worker whose copy is stale is decided on the store's state.
-The acts run on the event loop (``gateways.http.commands``), so this exercises every step of
-that path: a case read from the store, a save refused because the case moved on, the cached
-copy caught up, and the save again."""
+acted on, and an act reaching a worker whose copy is stale is decided on the store's state:
+a case read from the store, a save refused because the case moved on, the cached copy caught
+up, and the save again."""
 
 from __future__ import annotations
 

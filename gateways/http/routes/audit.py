@@ -14,14 +14,12 @@ from datetime import date
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 
-from domain.acts import Actor
-from gateways.http.deps import current_actor
+from gateways.http.deps import Caller, Service, Views, today_of
 from gateways.http.errors import error_responses
-from gateways.http.routes.ledger import record_reads, today, view_database
-from projections.db import ViewDatabase
+from gateways.http.routes.ledger import record_reads
 from projections.trail_query import FaultFilter, case_trail, fault_page, trail_scope
 
 router = APIRouter(prefix="/api/v1/audit", tags=["问责轨迹 audit"])
@@ -180,8 +178,6 @@ class CaseTrail(BaseModel):
     )
 
 
-Caller = Annotated[Actor, Depends(current_actor)]
-Views = Annotated[ViewDatabase, Depends(view_database)]
 READ_ERRORS = error_responses(401, 403, 404, 422)
 
 
@@ -193,9 +189,9 @@ READ_ERRORS = error_responses(401, 403, 404, 422)
     responses=READ_ERRORS,
 )
 def audit_case(
-    request: Request,
     case_id: Annotated[UUID, Path(description="信访事项编号 case id")],
     actor: Caller,
+    service: Service,
     db: Views,
 ) -> Any:
     """Every act with its official and unit, each duty's standing today, each fault with its
@@ -203,10 +199,9 @@ def audit_case(
     that show one, Art.45(2), 46) and the unit and official responsible, and who read it (or
     tried to) if an accusation. Inspectors only, in their jurisdiction; an accusation is absent
     (404) for the unit it accuses and the units under it."""
-    service = request.app.state.service
     directory = service.directory
     scope = trail_scope(actor, directory)
-    trail = case_trail(db, scope, str(case_id), today(request), directory, service.rules)
+    trail = case_trail(db, scope, str(case_id), today_of(service), directory, service.rules)
     if trail["case"]["accusation"]:
         service.case(
             case_id, actor, purpose="trail"
@@ -221,8 +216,8 @@ def audit_case(
     responses=READ_ERRORS,
 )
 def audit_faults(
-    request: Request,
     actor: Caller,
+    service: Service,
     db: Views,
     division: Annotated[
         str | None, Query(description="区划代码前缀（默认本人管辖范围）", examples=["330106"])
@@ -239,7 +234,6 @@ def audit_faults(
     out) and faults acts show (by their day) in the reader's jurisdiction, oldest first, paged,
     each citing its case, step, days, unit, official, article, item, fact and events. Lateness
     is judged on today's China date."""
-    service = request.app.state.service
     directory = service.directory
     filters = FaultFilter(
         division=division,
@@ -252,6 +246,6 @@ def audit_faults(
         offset=offset,
     )
     scope = trail_scope(actor, directory)
-    page = fault_page(db, scope, filters, today(request), directory, service.rules)
-    record_reads(request, actor, page["items"], "faults")
+    page = fault_page(db, scope, filters, today_of(service), directory, service.rules)
+    record_reads(service, actor, page["items"], "faults")
     return page

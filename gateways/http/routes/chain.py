@@ -11,8 +11,6 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 from fastapi import APIRouter, Depends, Path, Query
-from fastapi.responses import JSONResponse
-from pydantic import BaseModel
 
 from domain import access
 from domain.acts import Actor
@@ -21,6 +19,7 @@ from domain.errors import not_found
 from domain.petition import Petition
 from gateways.http.deps import Caller, Service, require_roles
 from gateways.http.errors import error_responses
+from gateways.http.schemas import ResponseBody
 
 router = APIRouter(prefix="/api/v1", tags=["防篡改 chain"])
 
@@ -28,7 +27,7 @@ Auditor = Annotated[Actor, Depends(require_roles("inspector", "admin"))]
 MAX_LIMIT = 100_000
 
 
-class ChainReportView(BaseModel):
+class ChainReportView(ResponseBody):
     case_id: str
     events: int
     ok: bool
@@ -36,7 +35,7 @@ class ChainReportView(BaseModel):
     broken_at_version: int | None
 
 
-class ChainSummary(BaseModel):
+class ChainSummary(ResponseBody):
     checked: int
     ok: int
     broken: list[ChainReportView]
@@ -53,33 +52,33 @@ def _stored_case(service: CaseService, case_id: UUID) -> Petition | None:
 
 @router.get(
     "/petitions/{case_id}/chain",
-    response_model=None,
+    response_model=ChainReportView,
     summary="校验一个事项的哈希链 verify one case's hash chain",
-    responses={200: {"model": ChainReportView}, **error_responses(401, 403, 404, 422)},
+    responses=error_responses(401, 403, 404, 422),
 )
 def verify_case(
     case_id: Annotated[UUID, Path(description="信访事项编号 case id")],
     actor: Caller,
     service: Service,
-) -> JSONResponse:
+) -> Any:
     case = _stored_case(service, case_id)
     if case is None:
         raise not_found()
     access.check_visible(actor, case, service.directory)
-    return JSONResponse(service.verify(case_id).as_dict())
+    return service.verify(case_id).as_dict()
 
 
 @router.get(
     "/chain/verify",
-    response_model=None,
+    response_model=ChainSummary,
     summary="校验管辖范围内全部事项的哈希链 verify every visible case (inspector, admin)",
-    responses={200: {"model": ChainSummary}, **error_responses(401, 403, 422)},
+    responses=error_responses(401, 403, 422),
 )
 def verify_all(
     actor: Auditor,
     service: Service,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="最多校验的事项数")] = 1000,
-) -> JSONResponse:
+) -> Any:
     """Cases in store order, those the caller may see, at most ``limit`` of them. A case whose
     events no longer even decode counts as broken for administrators (its division is unknown)."""
     directory = service.directory
@@ -105,4 +104,4 @@ def verify_all(
             ok += 1
         else:
             broken.append(report.as_dict())
-    return JSONResponse({"checked": checked, "ok": ok, "broken": broken, "truncated": truncated})
+    return {"checked": checked, "ok": ok, "broken": broken, "truncated": truncated}

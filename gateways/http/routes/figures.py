@@ -10,25 +10,22 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Request
-from fastapi.encoders import jsonable_encoder
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi import APIRouter, Depends, Path, Query
+from fastapi.responses import HTMLResponse
 
 from domain.acts import Actor
 from domain.errors import invalid
-from gateways.http.deps import require_roles
+from gateways.http.deps import Service, Views, require_roles, today_of
 from gateways.http.errors import error_responses
 from gateways.http.figures_schemas import Bulletin, Figures
-from gateways.http.routes.ledger import scope_of, today, view_database
+from gateways.http.routes.ledger import scope_of
 from projections.bulletin import bulletin, render
-from projections.db import ViewDatabase
 from projections.figures import figures
 
 router = APIRouter(prefix="/api/v1", tags=["考核 figures"])
 
 READER_ROLES = ("bureau", "leader", "inspector")
 Reader = Annotated[Actor, Depends(require_roles(*READER_ROLES))]
-Views = Annotated[ViewDatabase, Depends(view_database)]
 
 
 def parse_day(value: str, field: str) -> date:
@@ -53,8 +50,8 @@ def _division(value: str | None, actor: Actor) -> str:
     responses=error_responses(401, 403, 422),
 )
 def assessment_figures(
-    request: Request,
     actor: Reader,
+    service: Service,
     db: Views,
     division: Annotated[
         str | None,
@@ -79,16 +76,18 @@ def assessment_figures(
     A duty counts in the period it was done in (on time or late), and in every period at
     whose close it is still undone and overdue. A rate over an empty denominator is null.
     Accusations hidden from the caller's unit count nowhere in the caller's figures."""
-    day = today(request)
+    day = today_of(service)
     last = parse_day(end, "to") if end else day
     first = parse_day(start, "from") if start else last.replace(day=1)
-    directory = request.app.state.service.directory
-    scope = scope_of(request, actor)
+    directory = service.directory
+    scope = scope_of(service, actor)
     return figures(db, scope, _division(division, actor), first, last, directory, day)
 
 
 @router.get(
     "/bulletins/{division}/{month}",
+    response_model=Bulletin,
+    response_model_by_alias=True,
     summary="月通报：一个地区一个月的考核情况（可打印的HTML，或JSON）",
     responses={
         200: {
@@ -101,8 +100,8 @@ def assessment_figures(
     },
 )
 def monthly_bulletin(
-    request: Request,
     actor: Reader,
+    service: Service,
     db: Views,
     division: Annotated[str, Path(description="区划代码前缀", examples=["3301"])],
     month: Annotated[str, Path(description="月份 YYYY-MM", examples=["2026-05"])],
@@ -112,9 +111,8 @@ def monthly_bulletin(
     of the areas one tier down and of the units (best and worst), the worst-late cases, and
     bar charts of the rates by area. Meant for circulation: accusations are left out and no
     petitioner is named."""
-    directory = request.app.state.service.directory
-    doc = bulletin(db, scope_of(request, actor), division, month, directory, today(request))
+    directory = service.directory
+    doc = bulletin(db, scope_of(service, actor), division, month, directory, today_of(service))
     if format == "json":
-        body = Bulletin.model_validate(doc).model_dump(by_alias=True)
-        return JSONResponse(jsonable_encoder(body))
+        return doc
     return HTMLResponse(render(doc))

@@ -8,19 +8,17 @@ page or an export shows is a read of it, recorded (domain.md §7) like a read of
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from datetime import date
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
 from domain.acts import Actor
-from domain.calendar import china_date
-from gateways.http.deps import current_actor
-from gateways.wiring import build_view_database
-from projections.db import ViewDatabase
+from domain.application import CaseService
+from gateways.http.deps import Caller, Service, Views, today_of
+from gateways.http.errors import error_responses
 from projections.ledger_query import (
     LedgerFilter,
     Scope,
@@ -33,32 +31,17 @@ router = APIRouter(prefix="/api/v1", tags=["台账 ledger"])
 
 
 # ------------------------------------------------------------- shared plumbing
-def view_database(request: Request) -> ViewDatabase:
-    """The read-model database of this app (opened once, kept on the app's state)."""
-    state = request.app.state
-    db = getattr(state, "views", None)
-    if db is None:
-        db = build_view_database(state.settings)
-        state.views = db
-    return db
-
-
-def today(request: Request) -> date:
-    """Today in China, from the service's clock (never the wall clock in tests)."""
-    return china_date(request.app.state.service.clock.now())
-
-
-def scope_of(request: Request, actor: Actor) -> Scope:
-    return Scope.of(actor, request.app.state.service.directory)
+def scope_of(service: CaseService, actor: Actor) -> Scope:
+    return Scope.of(actor, service.directory)
 
 
 def record_reads(
-    request: Request, actor: Actor, rows: Iterable[Mapping[str, Any]], purpose: str
+    service: CaseService, actor: Actor, rows: Iterable[Mapping[str, Any]], purpose: str
 ) -> None:
     """The accusations among ``rows`` were shown to ``actor``: record each read (§7)."""
     shown = accusation_case_ids(rows)
     if shown:
-        request.app.state.service.record_accusation_reads(actor, shown, purpose)
+        service.record_accusation_reads(actor, shown, purpose)
 
 
 # ----------------------------------------------------------------- schemas
@@ -137,18 +120,22 @@ class LedgerQuery(BaseModel):
 
 
 Filters = Annotated[LedgerQuery, Query()]
-Caller = Annotated[Actor, Depends(current_actor)]
-Views = Annotated[ViewDatabase, Depends(view_database)]
 
 
 # ------------------------------------------------------------------ routes
-@router.get("/petitions", response_model=LedgerPage, summary="台账：信访事项列表")
-def list_petitions(request: Request, filters: Filters, actor: Caller, db: Views) -> Any:
+@router.get(
+    "/petitions",
+    response_model=LedgerPage,
+    summary="台账：信访事项列表",
+    responses=error_responses(401, 403, 422),
+)
+def list_petitions(filters: Filters, actor: Caller, service: Service, db: Views) -> Any:
     """The ledger of the caller's jurisdiction (and of the cases their unit holds or held),
     filtered and paged; "overdue" is judged on today's date."""
-    directory = request.app.state.service.directory
-    page = ledger_page(db, scope_of(request, actor), filters.to_filter(), today(request), directory)
-    record_reads(request, actor, page["items"], "ledger")
+    directory = service.directory
+    scope = scope_of(service, actor)
+    page = ledger_page(db, scope, filters.to_filter(), today_of(service), directory)
+    record_reads(service, actor, page["items"], "ledger")
     return page
 
 
@@ -156,19 +143,22 @@ def list_petitions(request: Request, filters: Filters, actor: Caller, db: Views)
     "/ledger.csv",
     response_class=StreamingResponse,
     summary="台账导出（CSV）",
-    responses={200: {"content": {"text/csv": {}}}},
+    responses={
+        200: {"content": {"text/csv": {"schema": {"type": "string"}}}},
+        **error_responses(401, 403, 422),
+    },
 )
-def export_ledger(request: Request, filters: Filters, actor: Caller, db: Views) -> Any:
+def export_ledger(filters: Filters, actor: Caller, service: Service, db: Views) -> Any:
     """The filtered ledger as CSV for Excel (UTF-8 with BOM, Chinese headers, masked data)."""
-    directory = request.app.state.service.directory
-    day = today(request)
+    directory = service.directory
+    day = today_of(service)
     chunks: Iterator[str] = ledger_csv(
         db,
-        scope_of(request, actor),
+        scope_of(service, actor),
         filters.to_filter(),
         day,
         directory,
-        shown=lambda rows: record_reads(request, actor, rows, "ledger_csv"),
+        shown=lambda rows: record_reads(service, actor, rows, "ledger_csv"),
     )
     first = next(chunks)  # validate the filters before the response starts
 

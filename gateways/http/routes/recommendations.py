@@ -16,14 +16,13 @@ from datetime import date
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Path, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Depends, Path, Query, Response
 
 from domain.acts import Actor
 from domain.errors import invalid
 from domain.recommendation_service import RecommendationService
 from domain.recommendations import Recommendation
-from gateways.http.deps import Caller, Service, require_roles, today_of
+from gateways.http.deps import Caller, Deps, Service, Views, require_roles, today_of
 from gateways.http.errors import error_responses
 from gateways.http.recommendation_schemas import (
     AnswerRecommendation,
@@ -32,13 +31,11 @@ from gateways.http.recommendation_schemas import (
     IssueRecommendation,
     RecommendationView,
 )
-from gateways.http.routes.ledger import scope_of, today, view_database
-from projections.db import ViewDatabase
+from gateways.http.routes.ledger import scope_of
 from projections.recommendations import Period, candidates, issued
 
 router = APIRouter(prefix="/api/v1/recommendations", tags=["三项建议 recommendations"])
 
-Views = Annotated[ViewDatabase, Depends(view_database)]
 Reader = Annotated[Actor, Depends(require_roles("bureau", "leader"))]
 RecommendationId = Annotated[UUID, Path(description="建议编号 recommendation id")]
 Division = Annotated[
@@ -67,8 +64,8 @@ def _view(recommendation: Recommendation, service: Any, **extra: Any) -> dict[st
     responses=error_responses(401, 403, 422),
 )
 def list_candidates(
-    request: Request,
     actor: Reader,
+    deps: Deps,
     db: Views,
     start: Annotated[date, Query(alias="from", description="统计期间起始日")],
     end: Annotated[date, Query(alias="to", description="统计期间截止日（含）")],
@@ -77,31 +74,33 @@ def list_candidates(
     """Candidates in the area and period, each with its recipient, grounds (a first draft of the
     recommendation) and the events and cases it cites; those already issued are left out.
     Thresholds are settings (``XINFANG_RECOMMENDATION_*``)."""
-    settings = request.app.state.settings
+    service = deps.service
     return candidates(
         db,
-        scope_of(request, actor),
+        scope_of(service, actor),
         _division(actor, division),
         Period(start, end),
-        settings.recommendation_thresholds(),
-        today(request),
-        request.app.state.service.directory,
-        request.app.state.service.rules,
+        deps.settings.recommendation_thresholds(),
+        today_of(service),
+        service.directory,
+        service.rules,
     )
 
 
 @router.post(
     "",
     status_code=201,
-    response_model=None,
+    response_model=RecommendationView,
     summary="提出建议：改进工作、完善政策或追究责任（第四十条）",
     responses={
-        201: {"model": RecommendationView, "description": "新提出的建议"},
+        201: {"description": "新提出的建议; Location: the recommendation"},
         200: {"model": RecommendationView, "description": "该候选已提出过：返回原建议（幂等）"},
         **error_responses(401, 403, 404, 409, 422),
     },
 )
-def issue_recommendation(body: IssueRecommendation, actor: Caller, service: Service) -> Any:
+def issue_recommendation(
+    body: IssueRecommendation, actor: Caller, service: Service, response: Response
+) -> Any:
     """A petition bureau issues a recommendation; the recipient's written answer falls due after
     ``XINFANG_RECOMMENDATION_ANSWER_DAYS`` days. An accountability recommendation is refused
     (409 ``SERIOUS_CONSEQUENCES_REQUIRED``) until the serious consequences are stated."""
@@ -120,11 +119,11 @@ def issue_recommendation(body: IssueRecommendation, actor: Caller, service: Serv
     )
     rec = result.recommendation
     view = _view(rec, service, created=result.created, position=result.position)
-    if not result.created:
-        return JSONResponse(view, status_code=200)
-    return JSONResponse(
-        view, status_code=201, headers={"Location": f"/api/v1/recommendations/{rec.id}"}
-    )
+    if result.created:
+        response.headers["Location"] = f"/api/v1/recommendations/{rec.id}"
+    else:
+        response.status_code = 200
+    return view
 
 
 @router.post(
@@ -150,8 +149,8 @@ def answer_recommendation(
     responses=error_responses(401, 403, 422),
 )
 def list_recommendations(
-    request: Request,
     actor: Caller,
+    service: Service,
     db: Views,
     division: Division = None,
     overdue: Annotated[bool | None, Query(description="true: 只看逾期未答复的")] = None,
@@ -159,10 +158,10 @@ def list_recommendations(
     """The recommendations about the area, overdue answers first; "overdue" is judged today."""
     return issued(
         db,
-        scope_of(request, actor),
+        scope_of(service, actor),
         _division(actor, division),
-        today(request),
-        request.app.state.service.directory,
+        today_of(service),
+        service.directory,
         overdue=overdue,
     )
 

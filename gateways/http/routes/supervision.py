@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Path
 from pydantic import BaseModel, Field
 
-from domain.acts import Actor
-from gateways.http.deps import AsOf, current_actor
+from gateways.http.deps import AsOf, Caller, Service, Views, today_of
+from gateways.http.errors import error_responses
 from gateways.http.recommendation_schemas import RecommendationSection
-from gateways.http.routes.ledger import record_reads, scope_of, today, view_database
-from projections.db import ViewDatabase
+from gateways.http.routes.ledger import record_reads, scope_of
 from projections.supervision_query import rollup
 
 router = APIRouter(prefix="/api/v1", tags=["督办 supervision"])
@@ -90,25 +89,26 @@ class Rollup(BaseModel):
     "/supervision/{division_prefix}",
     response_model=Rollup,
     summary="五级书记督导看板：一个区域的汇总",
+    responses=error_responses(401, 403, 422),
 )
 def supervision_rollup(
-    request: Request,
     division_prefix: Annotated[
         str, Path(description="2, 4, 6, 9 or 12 digits", examples=["330106"])
     ],
-    actor: Annotated[Actor, Depends(current_actor)],
-    db: Annotated[ViewDatabase, Depends(view_database)],
+    actor: Caller,
+    service: Service,
+    db: Views,
     as_of: AsOf = None,
 ) -> Any:
     """Cases by stage, running and missed deadlines by step, backlog, leader-owned cases and the
     areas one tier down ranked; with ``as_of`` (an instant, or a date = the end of that China
     day), exactly what it showed at that instant, whatever was recorded since."""
-    directory = request.app.state.service.directory
-    scope = scope_of(request, actor)
+    directory = service.directory
+    scope = scope_of(service, actor)
     if as_of is not None:
         board = rollup(db, scope, division_prefix, directory, as_of=as_of)
     else:
-        board = rollup(db, scope, division_prefix, directory, today=today(request))
+        board = rollup(db, scope, division_prefix, directory, today=today_of(service))
     # A leader-owned accusation listed on the board is a read of it (§7).
-    record_reads(request, actor, board["leader_owned"]["cases"], "supervision")
+    record_reads(service, actor, board["leader_owned"]["cases"], "supervision")
     return board

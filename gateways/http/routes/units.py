@@ -7,15 +7,14 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query
-from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from domain.acts import Actor
 from domain.errors import MESSAGES, not_found
 from domain.units import Directory, UnitKind, UnitRecord
 from gateways.http.deps import Caller, Service, require_roles
 from gateways.http.errors import error_responses
-from gateways.http.schemas import AuthorityIn, MergeIn, SuperiorIn, UnitIn
+from gateways.http.schemas import AuthorityIn, MergeIn, ResponseBody, SuperiorIn, UnitIn
 
 router = APIRouter(prefix="/api/v1/units", tags=["单位 units"])
 
@@ -23,7 +22,7 @@ Admin = Annotated[Actor, Depends(require_roles("admin"))]
 UnitId = Annotated[str, Path(description="单位编号 unit id", examples=["330106-bureau"])]
 
 
-class UnitView(BaseModel):
+class UnitView(ResponseBody):
     unit_id: str = Field(examples=["330106-bureau"])
     name: str = Field(examples=["西湖区信访局"])
     kind: str = Field(examples=["petition_bureau"])
@@ -61,9 +60,9 @@ def _found(directory: Directory, unit_id: str) -> UnitRecord:
 
 @router.get(
     "",
-    response_model=None,
+    response_model=list[UnitView],
     summary="单位名录 the directory",
-    responses={200: {"model": list[UnitView]}, **error_responses(401, 422)},
+    responses=error_responses(401, 422),
 )
 def list_units(
     actor: Caller,
@@ -73,7 +72,7 @@ def list_units(
     ] = None,
     kind: Annotated[UnitKind | None, Query(description="单位类型")] = None,
     active: Annotated[bool | None, Query(description="仅现存（未撤并）单位")] = None,
-) -> JSONResponse:
+) -> Any:
     directory = service.directory
     records = [
         r
@@ -83,28 +82,28 @@ def list_units(
         and (active is None or r.active is active)
     ]
     records.sort(key=lambda r: (r.division_code, r.unit_id))
-    return JSONResponse([unit_view(r, directory) for r in records])
+    return [unit_view(r, directory) for r in records]
 
 
 @router.get(
     "/{unit_id}",
-    response_model=None,
+    response_model=UnitView,
     summary="单位详情 one unit",
-    responses={200: {"model": UnitView}, **error_responses(401, 404)},
+    responses=error_responses(401, 404, 422),
 )
-def get_unit(unit_id: UnitId, actor: Caller, service: Service) -> JSONResponse:
+def get_unit(unit_id: UnitId, actor: Caller, service: Service) -> Any:
     directory = service.directory
-    return JSONResponse(unit_view(_found(directory, unit_id), directory))
+    return unit_view(_found(directory, unit_id), directory)
 
 
 @router.post(
     "",
     status_code=201,
-    response_model=None,
+    response_model=UnitView,
     summary="登记单位 register a unit (admin)",
-    responses={201: {"model": UnitView}, **error_responses(401, 403, 422)},
+    responses=error_responses(401, 403, 422),
 )
-def register_unit(body: UnitIn, actor: Admin, service: Service) -> JSONResponse:
+def register_unit(body: UnitIn, actor: Admin, service: Service) -> Any:
     record = UnitRecord(
         body.unit_id,
         body.name,
@@ -115,49 +114,45 @@ def register_unit(body: UnitIn, actor: Admin, service: Service) -> JSONResponse:
     )
     service.register_units([record], actor)
     directory = service.directory
-    return JSONResponse(unit_view(directory.get(record.unit_id), directory), status_code=201)
+    return unit_view(directory.get(record.unit_id), directory)
 
 
 @router.post(
     "/{unit_id}/superior",
-    response_model=None,
+    response_model=UnitView,
     summary="变更上一级机关 change a unit's superior (admin)",
-    responses={200: {"model": UnitView}, **error_responses(401, 403, 404, 422)},
+    responses=error_responses(401, 403, 404, 422),
 )
-def change_superior(
-    unit_id: UnitId, body: SuperiorIn, actor: Admin, service: Service
-) -> JSONResponse:
+def change_superior(unit_id: UnitId, body: SuperiorIn, actor: Admin, service: Service) -> Any:
     _found(service.directory, unit_id)
     service.change_superior(unit_id, body.superior_id, actor)
     directory = service.directory
-    return JSONResponse(unit_view(directory.get(unit_id), directory))
+    return unit_view(directory.get(unit_id), directory)
 
 
 @router.post(
     "/{unit_id}/authority",
-    response_model=None,
+    response_model=UnitView,
     summary="记载管理权限 record which unit manages a unit's leadership (admin, Art.22)",
-    responses={200: {"model": UnitView}, **error_responses(401, 403, 404, 422)},
+    responses=error_responses(401, 403, 404, 422),
 )
-def set_authority(
-    unit_id: UnitId, body: AuthorityIn, actor: Admin, service: Service
-) -> JSONResponse:
+def set_authority(unit_id: UnitId, body: AuthorityIn, actor: Admin, service: Service) -> Any:
     """Accusations against the unit go to the discipline inspection body of the managing
     unit's tier and area; null falls back to the unit's superior."""
     _found(service.directory, unit_id)
     service.set_authority(unit_id, body.authority_id, actor)
     directory = service.directory
-    return JSONResponse(unit_view(directory.get(unit_id), directory))
+    return unit_view(directory.get(unit_id), directory)
 
 
 @router.post(
     "/{unit_id}/merge",
-    response_model=None,
+    response_model=UnitView,
     summary="撤并单位 merge a unit into its successor (admin, Art.24)",
-    responses={200: {"model": UnitView}, **error_responses(401, 403, 404, 422)},
+    responses=error_responses(401, 403, 404, 422),
 )
-def merge_unit(unit_id: UnitId, body: MergeIn, actor: Admin, service: Service) -> JSONResponse:
+def merge_unit(unit_id: UnitId, body: MergeIn, actor: Admin, service: Service) -> Any:
     _found(service.directory, unit_id)
     service.merge_unit(unit_id, body.successor_id, actor)
     directory = service.directory
-    return JSONResponse(unit_view(directory.get(unit_id), directory))
+    return unit_view(directory.get(unit_id), directory)

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from domain.acts import Actor
-from gateways.http.deps import current_actor
-from gateways.http.routes.ledger import record_reads, scope_of, today, view_database
-from projections.db import ViewDatabase
+from gateways.http.deps import Caller, Service, Views, today_of
+from gateways.http.errors import error_responses
+from gateways.http.routes.ledger import record_reads, scope_of
 from projections.warnings import unit_warnings
 
 router = APIRouter(prefix="/api/v1", tags=["预警 warnings"])
@@ -48,24 +47,28 @@ class UnitWarnings(BaseModel):
     overdue: list[DutyWarning]
 
 
-@router.get("/warnings", response_model=UnitWarnings, summary="期限预警：本单位到期与超期事项")
+@router.get(
+    "/warnings",
+    response_model=UnitWarnings,
+    summary="期限预警：本单位到期与超期事项",
+    responses=error_responses(401, 403, 422),
+)
 def warnings(
-    request: Request,
-    actor: Annotated[Actor, Depends(current_actor)],
-    db: Annotated[ViewDatabase, Depends(view_database)],
+    actor: Caller,
+    service: Service,
+    db: Views,
     unit_id: Annotated[str | None, Query(description="default: the caller's unit")] = None,
     within_days: Annotated[int, Query(ge=0, le=366, description="horizon in days")] = 7,
 ) -> Any:
     """The unit's undone duties falling due within ``within_days`` days, and those past due,
     each at its warning level (normal, warning ≤7 days, alert ≤3, severe ≤1, overdue)."""
-    directory = request.app.state.service.directory
     found = unit_warnings(
         db,
-        scope_of(request, actor),
+        scope_of(service, actor),
         unit_id or actor.unit_id,
         within_days,
-        today(request),
-        directory,
+        today_of(service),
+        service.directory,
     )
-    record_reads(request, actor, found["overdue"] + found["due_soon"], "warnings")
+    record_reads(service, actor, found["overdue"] + found["due_soon"], "warnings")
     return found
