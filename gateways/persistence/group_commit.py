@@ -69,17 +69,6 @@ class GroupCommit:
             self._commit_own()
         return pending.future.result()
 
-    def submit(self, *aggregates: Any) -> Future[list[Any]]:
-        """Queue the aggregates' pending events for the committer thread; the future holds
-        what ``save`` would have returned or raised."""
-        pending = _Pending([e for a in aggregates for e in a.collect_events()])
-        with self._lock:
-            self._queue.append(pending)
-            if not self._busy:
-                self._busy = True
-                self._hand_over()
-        return pending.future
-
     def close(self) -> None:
         """Stop the committer thread once what is queued is written."""
         with self._lock:
