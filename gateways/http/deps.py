@@ -17,10 +17,10 @@ from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials
 from pydantic import AwareDatetime, BeforeValidator
 
+from domain import access
 from domain.acts import Actor
 from domain.application import CaseService
 from domain.calendar import china_date, end_of_day
-from domain.errors import forbidden
 from gateways.http.auth import authenticate, bearer
 from gateways.settings import Settings
 from projections.db import ViewDatabase
@@ -59,12 +59,11 @@ async def view_database(deps: Deps) -> ViewDatabase:
     return deps.views
 
 
-def require_roles(*roles: str) -> Callable[..., Awaitable[Actor]]:
-    """A dependency: the caller, provided they hold one of ``roles`` (admin holds all)."""
+def allowed_to(duty: access.Duty) -> Callable[..., Awaitable[Actor]]:
+    """A dependency: the caller, provided the access policy lets them do ``duty``."""
 
     async def check(actor: Annotated[Actor, Depends(current_actor)]) -> Actor:
-        if not actor.has_any(*roles):
-            raise forbidden("ROLE_REQUIRED", needs=sorted(roles))
+        access.check_may(actor, duty)
         return actor
 
     return check

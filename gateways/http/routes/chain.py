@@ -17,13 +17,13 @@ from domain.acts import Actor
 from domain.application import CaseService
 from domain.errors import not_found
 from domain.petition import Petition
-from gateways.http.deps import Caller, Service, require_roles
+from gateways.http.deps import Caller, Service, allowed_to
 from gateways.http.errors import error_responses
 from gateways.http.schemas import ResponseBody
 
 router = APIRouter(prefix="/api/v1", tags=["防篡改 chain"])
 
-Auditor = Annotated[Actor, Depends(require_roles("inspector", "admin"))]
+Auditor = Annotated[Actor, Depends(allowed_to(access.Duty.VERIFY_CHAINS))]
 MAX_LIMIT = 100_000
 
 

@@ -13,9 +13,10 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import HTMLResponse
 
+from domain import access
 from domain.acts import Actor
 from domain.errors import invalid
-from gateways.http.deps import Service, Views, require_roles, today_of
+from gateways.http.deps import Service, Views, allowed_to, today_of
 from gateways.http.errors import error_responses
 from gateways.http.figures_schemas import Bulletin, Figures
 from gateways.http.routes.ledger import scope_of
@@ -24,8 +25,7 @@ from projections.figures import figures
 
 router = APIRouter(prefix="/api/v1", tags=["考核 figures"])
 
-READER_ROLES = ("bureau", "leader", "inspector")
-Reader = Annotated[Actor, Depends(require_roles(*READER_ROLES))]
+Reader = Annotated[Actor, Depends(allowed_to(access.Duty.READ_FIGURES))]
 
 
 def parse_day(value: str, field: str) -> date:

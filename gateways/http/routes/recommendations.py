@@ -18,11 +18,12 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Path, Query, Response
 
+from domain import access
 from domain.acts import Actor
 from domain.errors import invalid
 from domain.recommendation_service import RecommendationService
 from domain.recommendations import Recommendation
-from gateways.http.deps import Caller, Deps, Service, Views, require_roles, today_of
+from gateways.http.deps import Caller, Deps, Service, Views, allowed_to, today_of
 from gateways.http.errors import error_responses
 from gateways.http.recommendation_schemas import (
     AnswerRecommendation,
@@ -36,7 +37,7 @@ from projections.recommendations import Period, candidates, issued
 
 router = APIRouter(prefix="/api/v1/recommendations", tags=["三项建议 recommendations"])
 
-Reader = Annotated[Actor, Depends(require_roles("bureau", "leader"))]
+Reader = Annotated[Actor, Depends(allowed_to(access.Duty.READ_RECOMMENDATIONS))]
 RecommendationId = Annotated[UUID, Path(description="建议编号 recommendation id")]
 Division = Annotated[
     str | None,

@@ -9,16 +9,17 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query
 from pydantic import Field
 
+from domain import access
 from domain.acts import Actor
 from domain.errors import MESSAGES, not_found
 from domain.units import Directory, UnitKind, UnitRecord
-from gateways.http.deps import Caller, Service, require_roles
+from gateways.http.deps import Caller, Service, allowed_to
 from gateways.http.errors import error_responses
 from gateways.http.schemas import AuthorityIn, MergeIn, ResponseBody, SuperiorIn, UnitIn
 
 router = APIRouter(prefix="/api/v1/units", tags=["单位 units"])
 
-Admin = Annotated[Actor, Depends(require_roles("admin"))]
+Admin = Annotated[Actor, Depends(allowed_to(access.Duty.MANAGE_DIRECTORY))]
 UnitId = Annotated[str, Path(description="单位编号 unit id", examples=["330106-bureau"])]
 
 
