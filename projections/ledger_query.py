@@ -16,7 +16,7 @@ from typing import Any
 from uuid import UUID
 
 from domain.acts import Actor
-from domain.case_state import Stage
+from domain.case.state import Stage
 from domain.classification import Category
 from domain.deadlines import Deadline
 from domain.errors import forbidden, invalid

@@ -15,7 +15,7 @@ from uuid import UUID
 from domain import access
 from domain.acts import Actor, Rules
 from domain.calendar import NOT_COVERED, china_date
-from domain.case_state import Stage
+from domain.case.state import Stage
 from domain.chain import event_digest, event_id
 from domain.classification import Category
 from domain.deadlines import statuses_on
