@@ -1,4 +1,4 @@
-"""Answering: the accepting unit answers in time (extended at most once by 30 days), the answer
+"""Answering: the accepting unit answers in time (extended by at most 30 days in all), the answer
 reaches the petitioner, who may evaluate it, and the case concludes when no review is asked
 (Art.32-35). Each act, its event and the event's state change, side by side."""
 
