@@ -17,6 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from domain.labels import FAULT_LABELS
+
 
 class FaultKind(StrEnum):
     CAUSING = "art42"  # 造成问题：滥用职权、不作为、适用法律错误、拒不执行支持信访请求意见
@@ -27,7 +29,7 @@ class FaultKind(StrEnum):
 
     @property
     def label(self) -> str:
-        return LABELS[self]
+        return FAULT_LABELS[self]
 
     @property
     def article(self) -> str:
@@ -40,14 +42,6 @@ ARTICLES = {
     FaultKind.ACCEPTANCE: "第四十四条",
     FaultKind.HANDLING: "第四十五条",
     FaultKind.CONDUCT: "第四十六条",
-}
-
-LABELS = {
-    FaultKind.CAUSING: "第四十二条 造成信访问题",
-    FaultKind.BUREAU: "第四十三条 信访部门登记、转送、交办、督办失职",
-    FaultKind.ACCEPTANCE: "第四十四条 受理失职",
-    FaultKind.HANDLING: "第四十五条 办理失职",
-    FaultKind.CONDUCT: "第四十六条 作风纪律问题",
 }
 
 # The words of the items the trail cites (2022 text). Art.43 is one sentence without items.

@@ -30,6 +30,7 @@ from eventsourcing.domain import Aggregate
 from domain.acts import Act
 from domain.calendar import china_date
 from domain.errors import MESSAGES, invalid, not_found, refuse
+from domain.labels import RECOMMENDATION_KIND_LABELS
 from domain.units import Directory, UnitKind, UnitRecord
 
 
@@ -40,14 +41,8 @@ class RecommendationKind(StrEnum):
 
     @property
     def label(self) -> str:
-        return _LABELS[self]
+        return RECOMMENDATION_KIND_LABELS[self]
 
-
-_LABELS = {
-    RecommendationKind.IMPROVE_WORK: "改进工作建议",
-    RecommendationKind.IMPROVE_POLICY: "完善政策建议",
-    RecommendationKind.ACCOUNTABILITY: "追究责任建议",
-}
 
 # The refusals of the 三项建议 (their messages stand in the domain's one catalogue).
 RECOMMENDATION_CODES = frozenset(

@@ -8,6 +8,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from domain.labels import FIGURE_LABELS
+
 
 @dataclass
 class Tally:
@@ -73,7 +75,7 @@ def kind_figures(t: Tally, bureau: bool) -> dict[str, Any]:
     answered = c["on_time"] + c["late"] + c["overdue"] + c["carried"]
     return {
         "timely_acceptance": figure(
-            "及时受理率",
+            FIGURE_LABELS["timely_acceptance"],
             a["on_time"],
             a["on_time"] + a["late"] + overdue,
             DEFINITIONS["bureau_acceptance" if bureau else "unit_acceptance"],
@@ -83,7 +85,7 @@ def kind_figures(t: Tally, bureau: bool) -> dict[str, Any]:
             overdue_carried=a["carried"],
         ),
         "on_time_completion": figure(
-            "按期办结率",
+            FIGURE_LABELS["on_time_completion"],
             c["on_time"],
             answered,
             DEFINITIONS["completion"],
@@ -93,7 +95,7 @@ def kind_figures(t: Tally, bureau: bool) -> dict[str, Any]:
             overdue_not_answered=c["carried"],
         ),
         "evaluation_rate": figure(
-            "参评率",
+            FIGURE_LABELS["evaluation_rate"],
             evaluated,
             evaluated + e["none"],
             DEFINITIONS["evaluation_rate"],
@@ -101,7 +103,7 @@ def kind_figures(t: Tally, bureau: bool) -> dict[str, Any]:
             not_evaluated=e["none"],
         ),
         "satisfaction": figure(
-            "满意率",
+            FIGURE_LABELS["satisfaction"],
             pleased,
             evaluated,
             DEFINITIONS["satisfaction"],
@@ -118,19 +120,23 @@ def case_figures(a: AreaCases) -> dict[str, Any]:
         "visits": a.visits,
         "level_skipping": a.level_skipping,
         "repeat_rate": figure(
-            "重复信访率", a.repeats, a.registrations, DEFINITIONS["repeat_rate"], repeats=a.repeats
+            FIGURE_LABELS["repeat_rate"],
+            a.repeats,
+            a.registrations,
+            DEFINITIONS["repeat_rate"],
+            repeats=a.repeats,
         ),
         "backlog_start": a.backlog_start,
         "backlog_end": a.backlog_end,
         "backlog_resolution": figure(
-            "积案化解率",
+            FIGURE_LABELS["backlog_resolution"],
             a.backlog_resolved,
             a.backlog_start,
             DEFINITIONS["backlog_resolution"],
             resolved=a.backlog_resolved,
         ),
         "leader_resolution": figure(
-            "包案化解率",
+            FIGURE_LABELS["leader_resolution"],
             a.leader_resolved,
             a.leader_owned,
             DEFINITIONS["leader_resolution"],

@@ -15,14 +15,14 @@ from uuid import UUID
 from domain import access
 from domain.acts import Actor, Rules
 from domain.calendar import NOT_COVERED, china_date
-from domain.case.state import Stage
 from domain.chain import event_digest, event_id
 from domain.classification import Category
 from domain.deadlines import statuses_on
+from domain.labels import REPEAT_REASON_LABELS, STAGE_LABELS
 from domain.matters import matter_label
 from domain.petition import Petition
 from domain.privacy import mask_petitioner
-from domain.repeats import REASON_LABELS, Candidate
+from domain.repeats import Candidate
 from domain.units import Directory
 
 # Fields every event has; the rest of an event is its payload.
@@ -31,18 +31,6 @@ _ENVELOPE = frozenset(
 )
 # Never shown: the topic is storage detail; the query code's hash could be brute-forced.
 _HIDDEN = frozenset({"originator_topic", "query_code_hash"})
-
-STAGE_LABELS = {
-    Stage.REGISTERED: "已登记",
-    Stage.AWAITING_ACCEPTANCE: "待受理",
-    Stage.OBJECTION_PENDING: "异议审核中",
-    Stage.HANDLING: "办理中",
-    Stage.ANSWERED: "已答复",
-    Stage.REVIEWING: "复查中",
-    Stage.REVIEWED: "已复查",
-    Stage.RECHECKING: "复核中",
-    Stage.CONCLUDED: "已办结",
-}
 
 
 def sees_personal_data(actor: Actor, case: Any, directory: Directory) -> bool:
@@ -198,7 +186,7 @@ def candidate_view(candidate: Candidate) -> dict[str, Any]:
         "stage_label": STAGE_LABELS.get(case.stage, case.stage),
         "holder_unit_id": case.holder_unit_id,
         "registered_on": china_date(case.received_at).isoformat(),
-        "reasons": [{"code": r, "label": REASON_LABELS[r]} for r in candidate.reasons],
+        "reasons": [{"code": r, "label": REPEAT_REASON_LABELS[r]} for r in candidate.reasons],
         "if_linked": {"code": candidate.relation.value, "label": candidate.relation.label},
     }
 
