@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from domain.labels import FIGURE_LABELS
+from domain.periods import ACCEPT, ANSWER, TRANSFER
 
 
 @dataclass
@@ -41,9 +42,12 @@ class AreaCases:
 
 
 DEFINITIONS = {
-    "bureau_acceptance": "转送及时数÷（及时数+逾期转送数+超期未转送数），转送期限为收到之日起15日",
-    "unit_acceptance": "书面告知受理及时数÷（及时数+逾期告知数+超期未告知数），期限为收到之日起15日，匿名信不计",
-    "completion": "按期答复数÷（按期+逾期答复+当期到期未答复+往期超期仍未答复），期限为受理之日起60日（含批准延期）",
+    "bureau_acceptance": "转送及时数÷（及时数+逾期转送数+超期未转送数），"
+    f"转送期限为收到之日起{TRANSFER.days}日",
+    "unit_acceptance": "书面告知受理及时数÷（及时数+逾期告知数+超期未告知数），"
+    f"期限为收到之日起{ACCEPT.days}日，匿名信不计",
+    "completion": "按期答复数÷（按期+逾期答复+当期到期未答复+往期超期仍未答复），"
+    f"期限为受理之日起{ANSWER.days}日（含批准延期）",
     "evaluation_rate": "已评价数÷本期公开的办理结果数（匿名事项不计）",
     "satisfaction": "（满意+基本满意）÷已评价数",
     "repeat_rate": "重复信访登记数÷本期登记数",
