@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from eventsourcing.domain import Aggregate
+from eventsourcing.utils import register_topic
 
 from domain.chain import event_digest
 
@@ -19,12 +20,17 @@ if TYPE_CHECKING:
 
 # Where stored case events are found. Stored topics are ``domain.case_events:<ClassName>``
 # (databases hold them; projections and the relay filter by them) and the chain digests the
-# bare class name, so the classes, wherever they are written, keep that module and name.
+# bare class name, so every case event, wherever it is written, keeps that topic (the
+# library's explicit ``TOPIC``) and a bare qualified name.
 STORED_MODULE = "domain.case_events"
 
 
+def _stored_topic(cls: type) -> str:
+    return f"{STORED_MODULE}:{cls.__name__}"
+
+
 class CaseEvent(Aggregate.Event):
-    __module__ = STORED_MODULE  # see STORED_MODULE: the topic of stored events never changes
+    TOPIC = f"{STORED_MODULE}:CaseEvent"  # see STORED_MODULE
 
     actor: dict[str, str]
     occurred_at: datetime
@@ -38,8 +44,9 @@ class CaseEvent(Aggregate.Event):
         super().__init_subclass__(**kwargs)
         # An event is written next to its act, inside a phase's class; stored, it keeps its
         # old topic and the chain keeps digesting its bare name (see STORED_MODULE).
-        cls.__module__ = STORED_MODULE
+        cls.TOPIC = _stored_topic(cls)
         cls.__qualname__ = cls.__name__
+        register_topic(cls.TOPIC, cls)
 
     def apply(self, aggregate: Any) -> None:
         aggregate.last_occurred_at = self.occurred_at

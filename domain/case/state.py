@@ -11,7 +11,7 @@ from domain.chain import GENESIS
 from domain.classification import Category, Path
 
 if TYPE_CHECKING:
-    from domain.case.intake import Registered
+    from domain.case.intake import Intake
 
 MAX_VISIT_REPRESENTATIVES = 5  # Art.20: a collective visit elects at most 5 representatives
 
@@ -33,7 +33,7 @@ class Stage:
 class CaseState:
     """The fields of a case and the labels derived from them."""
 
-    def _init_state(self, e: Registered) -> None:
+    def _init_state(self, e: Intake.Registered) -> None:
         """The case as its registration makes it (``Registered``'s state change)."""
         self.serial_number = e.serial_number
         self.external_id = e.external_id

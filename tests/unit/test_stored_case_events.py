@@ -5,7 +5,10 @@ and fold to the same case, with the same deadlines."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from eventsourcing.utils import get_topic, resolve_topic
@@ -17,6 +20,8 @@ from domain.deadlines import statuses_on
 from domain.petition import Petition
 from tests.scenario_support import World
 from tests.unit.recorded_events import RECORDED_FROM, recorded_cases, stored_event
+
+ROOT = Path(__file__).resolve().parents[2]
 
 # The topics stored databases hold. Written out, not computed: a change must fail here.
 STORED_TOPICS = {
@@ -64,6 +69,18 @@ def test_every_stored_topic_resolves_to_its_event_class() -> None:
 
 def test_every_case_event_class_is_listed_once() -> None:
     assert len(set(CASE_EVENTS)) == len(CASE_EVENTS) == len(STORED_TOPICS) - 1
+
+
+def test_each_event_is_one_class_written_next_to_its_act() -> None:
+    for cls in CASE_EVENTS:
+        assert getattr(Petition, cls.__name__) is cls
+        assert cls.__module__.startswith("domain.case.")
+
+
+def test_the_aggregate_imports_on_its_own() -> None:
+    # Whatever is imported first, the event classes are built (no stored-topic module needed).
+    code = "import domain.petition; import domain.case_events"
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
 
 
 def test_events_recorded_before_the_move_decode_chain_and_fold_to_the_same_case(
