@@ -18,8 +18,7 @@ from domain.case_events import (
 )
 from domain.deadlines import deadlines_of
 from projections.case_memory import DEADLINE_NEUTRAL
-from tests.scenario_support import World
-from tests.unit.recorded_events import recorded_cases, stored_event
+from tests.unit.recorded_events import mapper, recorded_cases, stored_event
 
 
 def test_the_events_that_move_no_deadline_are_urging_evaluation_leaders_links_and_reads() -> None:
@@ -35,12 +34,13 @@ def test_the_events_that_move_no_deadline_are_urging_evaluation_leaders_links_an
     assert neutral < set(CASE_EVENTS)
 
 
-def test_an_event_that_moves_no_deadline_leaves_every_deadline_as_it_was(world: World) -> None:
+def test_an_event_that_moves_no_deadline_leaves_every_deadline_as_it_was() -> None:
     seen: set[type] = set()
+    events_mapper = mapper()
     for case in recorded_cases():
         folded: Any = None
         for recorded in case["events"]:
-            event = world.service.mapper.to_domain_event(stored_event(case["id"], recorded))
+            event = events_mapper.to_domain_event(stored_event(case["id"], recorded))
             before = deadlines_of(folded, DEFAULT_RULES) if folded is not None else None
             folded = event.mutate(folded)
             if not event.moves_deadlines:

@@ -18,8 +18,7 @@ from domain.case_events import CASE_EVENTS, CaseEvent
 from domain.chain import verify_chain
 from domain.deadlines import statuses_on
 from domain.petition import Petition
-from tests.scenario_support import World
-from tests.unit.recorded_events import RECORDED_FROM, recorded_cases, stored_event
+from tests.unit.recorded_events import RECORDED_FROM, mapper, recorded_cases, stored_event
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -83,16 +82,15 @@ def test_the_aggregate_imports_on_its_own() -> None:
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
 
 
-def test_events_recorded_before_the_move_decode_chain_and_fold_to_the_same_case(
-    world: World,
-) -> None:
+def test_events_recorded_before_the_move_decode_chain_and_fold_to_the_same_case() -> None:
     recorded = recorded_cases()
+    events_mapper = mapper()
     assert {e["topic"] for c in recorded for e in c["events"]} == set(STORED_TOPICS.values()) - {
         "domain.case_events:CaseEvent"
     }
     for case in recorded:
         stored = [stored_event(case["id"], e) for e in case["events"]]
-        events = [world.service.mapper.to_domain_event(s) for s in stored]
+        events = [events_mapper.to_domain_event(s) for s in stored]
         report = verify_chain(case["id"], events)
         assert report.ok and report.head == case["last_hash"]
         folded: Any = None
@@ -106,6 +104,6 @@ def test_events_recorded_before_the_move_decode_chain_and_fold_to_the_same_case(
         ]
         # Written again, each event is stored exactly as before.
         for event, original in zip(events, stored, strict=True):
-            again = world.service.mapper.to_stored_event(event)
+            again = events_mapper.to_stored_event(event)
             assert again.topic == original.topic
             assert json.loads(again.state) == json.loads(original.state)
