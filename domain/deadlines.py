@@ -2,8 +2,8 @@
 
 Duties (transfer, inform, accept, answer, assigned report, review, recheck) are met or missed;
 windows (objection, review request, recheck request) are open or closed to the petitioner or
-unit. One place computes them all (style habit 3): acts, queries, projections and the trail
-ask here.
+unit. One place computes them all (style habit 3), with the numbers of ``domain.periods``: the
+acts' guards, queries, projections and the trail ask here.
 """
 
 from __future__ import annotations
@@ -12,18 +12,11 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
+from domain import periods
 from domain.acts import Rules
 from domain.calendar import NOT_COVERED, NOT_COVERED_MESSAGE, china_date
 from domain.classification import Category, Document
-
-TRANSFER_DAYS = 15  # Art.22
-INFORM_DAYS = 15  # Art.23
-ACCEPT_DAYS = 15  # Art.23
-OBJECTION_WORKING_DAYS = 5  # Art.23
-REVIEW_REQUEST_DAYS = 30  # Art.35
-REVIEW_DAYS = 30  # Art.35
-RECHECK_REQUEST_DAYS = 30  # Art.36
-RECHECK_DAYS = 30  # Art.36
+from domain.periods import Period
 
 # What a unit may do with a matter it received to meet its Art.23 duty in time.
 ACTED_ON = frozenset({"accepted", "objected", "declined", "passed_on"})
@@ -116,6 +109,56 @@ def _day(value: datetime | str | None) -> date | None:
     return china_date(value)
 
 
+def last_day(period: Period, start: date, rules: Rules, extra_days: int = 0) -> date:
+    """The last day of ``period`` counted from ``start`` (plus days not counted against it)."""
+    days = period.length(rules) + extra_days
+    if period.working_days:
+        return rules.calendar.due_after_working_days(start, days)
+    return rules.calendar.due_after_days(start, days)
+
+
+def answer_due_on(case: Any, rules: Rules) -> date | None:
+    """The last day to answer: 60 days from acceptance plus extensions on path 6 (Art.34);
+    the configured periods on other paths and categories."""
+    if case.accepted_at is None:
+        return None
+    accepted_on = china_date(case.accepted_at)
+    if case.is_path_6:
+        return last_day(periods.ANSWER, accepted_on, rules, case.extension_days)
+    if case.category == Category.SUGGESTION.value:
+        return last_day(periods.SUGGESTION_ANSWER, accepted_on, rules)
+    if case.category == Category.ACCUSATION.value:
+        return last_day(periods.ACCUSATION_ANSWER, accepted_on, rules)
+    return last_day(periods.PATH5_ANSWER, accepted_on, rules)
+
+
+def objection_last_day(case: Any, rules: Rules) -> date:
+    """Art.23: the last day the unit now holding the case may object (5 working days)."""
+    return last_day(periods.OBJECTION, china_date(case.holder_received_at), rules)
+
+
+def review_request_window(case: Any, rules: Rules) -> tuple[date, date] | None:
+    """Art.35: the day the opinion reached the petitioner and the last day to ask for a review
+    (30 days from service); None while it is unserved."""
+    return _served_window(case, Document.ANSWER, periods.REVIEW_REQUEST, rules)
+
+
+def recheck_request_window(case: Any, rules: Rules) -> tuple[date, date] | None:
+    """Art.36: the day the review opinion reached the petitioner and the last day to ask for a
+    recheck (30 days from service); None while it is unserved."""
+    return _served_window(case, Document.REVIEW, periods.RECHECK_REQUEST, rules)
+
+
+def _served_window(
+    case: Any, document: Document, period: Period, rules: Rules
+) -> tuple[date, date] | None:
+    served = case.served_at.get(document.value)
+    if served is None:
+        return None
+    served_on = china_date(served)
+    return served_on, last_day(period, served_on, rules)
+
+
 def deadlines_of(case: Any, rules: Rules) -> list[Deadline]:
     """All deadlines of ``case`` (a ``Petition``), in the order they arise."""
     cal = rules.calendar
@@ -132,9 +175,9 @@ def deadlines_of(case: Any, rules: Rules) -> list[Deadline]:
                 "duty",
                 holder,
                 received_on,
-                cal.due_after_days(received_on, TRANSFER_DAYS),
+                last_day(periods.TRANSFER, received_on, rules),
                 done,
-                "第二十二条",
+                periods.TRANSFER.article,
             )
         )
     elif _notice_owed(case):
@@ -148,9 +191,9 @@ def deadlines_of(case: Any, rules: Rules) -> list[Deadline]:
                 "duty",
                 case.received_by,
                 received_on,
-                cal.due_after_days(received_on, INFORM_DAYS),
+                last_day(periods.INFORM, received_on, rules),
                 done,
-                "第二十三条",
+                periods.INFORM.article,
             )
         )
 
@@ -168,9 +211,9 @@ def deadlines_of(case: Any, rules: Rules) -> list[Deadline]:
                         "duty",
                         receipt["unit_id"],
                         got,
-                        cal.due_after_days(got, TRANSFER_DAYS),
+                        last_day(periods.TRANSFER, got, rules),
                         outcome_on,
-                        "第二十二条",
+                        periods.TRANSFER.article,
                     )
                 )
             continue
@@ -186,9 +229,9 @@ def deadlines_of(case: Any, rules: Rules) -> list[Deadline]:
                     "duty",
                     receipt["unit_id"],
                     got,
-                    cal.due_after_days(got, ACCEPT_DAYS + receipt.get("paused_days", 0)),
+                    last_day(periods.ACCEPT, got, rules, receipt.get("paused_days", 0)),
                     done,
-                    "第二十三条",
+                    periods.ACCEPT.article,
                 )
             )
         # The objection window matters only while the unit has not yet acted on the receipt.
@@ -203,14 +246,15 @@ def deadlines_of(case: Any, rules: Rules) -> list[Deadline]:
                     "window",
                     receipt["unit_id"],
                     got,
-                    cal.due_after_working_days(got, OBJECTION_WORKING_DAYS),
+                    last_day(periods.OBJECTION, got, rules),
                     used,
-                    "第二十三条",
+                    periods.OBJECTION.article,
                 )
             )
 
     if case.accepted_at is not None:
-        due = case.answer_due_on(rules)
+        due = answer_due_on(case, rules)
+        assert due is not None
         out.append(
             Deadline(
                 "answer",
@@ -219,7 +263,7 @@ def deadlines_of(case: Any, rules: Rules) -> list[Deadline]:
                 china_date(case.accepted_at),
                 due,
                 _answer_given_on(case),
-                "第三十四条",
+                periods.ANSWER.article,
             )
         )
     if case.assigned_due_on is not None:
@@ -238,18 +282,16 @@ def deadlines_of(case: Any, rules: Rules) -> list[Deadline]:
             )
         )
 
-    answer_served = case.served_at.get(Document.ANSWER.value)
-    if case.is_path_6 and answer_served is not None:
-        served = china_date(answer_served)
+    review_window = review_request_window(case, rules)
+    if case.is_path_6 and review_window is not None:
         out.append(
             Deadline(
                 "review_request",
                 "window",
                 None,
-                served,
-                cal.due_after_days(served, REVIEW_REQUEST_DAYS),
+                *review_window,
                 _day(case.review_requested_at),
-                "第三十五条",
+                periods.REVIEW_REQUEST.article,
             )
         )
     if case.review_requested_at is not None:
@@ -260,29 +302,27 @@ def deadlines_of(case: Any, rules: Rules) -> list[Deadline]:
                 "duty",
                 case.reviewing_unit_id,
                 start,
-                cal.due_after_days(start, REVIEW_DAYS),
+                last_day(periods.REVIEW, start, rules),
                 _day(case.reviewed_at),
-                "第三十五条",
+                periods.REVIEW.article,
             )
         )
-    review_served = case.served_at.get(Document.REVIEW.value)
-    if review_served is not None:
-        served = china_date(review_served)
+    recheck_window = recheck_request_window(case, rules)
+    if recheck_window is not None:
         out.append(
             Deadline(
                 "recheck_request",
                 "window",
                 None,
-                served,
-                cal.due_after_days(served, RECHECK_REQUEST_DAYS),
+                *recheck_window,
                 _day(case.recheck_requested_at),
-                "第三十六条",
+                periods.RECHECK_REQUEST.article,
             )
         )
     if case.recheck_requested_at is not None:
         start = china_date(case.recheck_requested_at)
         # Art.36: the time a hearing takes is not counted.
-        due = cal.due_after_days(start, RECHECK_DAYS + case.recheck_hearing_days)
+        due = last_day(periods.RECHECK, start, rules, case.recheck_hearing_days)
         out.append(
             Deadline(
                 "recheck",
@@ -291,7 +331,7 @@ def deadlines_of(case: Any, rules: Rules) -> list[Deadline]:
                 start,
                 due,
                 _day(case.rechecked_at),
-                "第三十六条",
+                periods.RECHECK.article,
             )
         )
     return [

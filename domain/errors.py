@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from domain.periods import EXTENSION, OBJECTION, RECHECK_REQUEST, REVIEW_REQUEST
+
 
 class DomainError(Exception):
     """Base of every refusal: a code callers can branch on, a message people can read."""
@@ -94,7 +96,7 @@ MESSAGES: dict[str, str] = {
     "NO_DISCIPLINE_INSPECTION_FOR_ACCUSED": "单位名录中没有对被检举控告单位有管理权限的纪检监察机关，"
     "请先登记该机关或被检举控告单位的管理权限",
     "ASSIGN_DUE_INVALID": "交办期限应当晚于交办日期",
-    "OBJECTION_WINDOW_EXPIRED": "异议应当自收到转送、交办之日起5个工作日内提出，已超过期限",
+    "OBJECTION_WINDOW_EXPIRED": f"异议应当自收到转送、交办之日起{OBJECTION.days}个工作日内提出，已超过期限",
     "OBJECTION_PENDING": "异议尚待转送机关审核，不能进行此项操作",
     "OBJECTION_REASON_REQUIRED": "异议应当说明理由",
     "NO_OBJECTION_PENDING": "没有待审核的异议",
@@ -103,7 +105,7 @@ MESSAGES: dict[str, str] = {
     "NOT_RECEIVED_BY_TRANSFER": "该单位不是通过转送、交办收到本事项，不能提出异议",
     "EXTENSION_NOT_PATH_6": "只有依照第三十一条第六项办理的事项可以延期",
     "EXTENSION_AFTER_DEADLINE": "办理期限届满后不得延期，延期应当在期限届满前批准",
-    "EXTENSION_OVER_LIMIT": "延长期限累计不得超过30日",
+    "EXTENSION_OVER_LIMIT": f"延长期限累计不得超过{EXTENSION.days}日",
     "EXTENSION_DAYS_INVALID": "延长天数应当为正整数",
     "OUTCOME_REQUIRED": "信访处理意见书应当写明处理结果（支持、解释说明或不予支持）",
     "OUTCOME_NOT_FOR_PATH": "只有第六项事项出具信访处理意见书，其处理结果应为支持、解释说明或不予支持",
@@ -115,7 +117,7 @@ MESSAGES: dict[str, str] = {
     # review and recheck (Art.35-36)
     "REVIEW_NOT_PATH_6": "只有对信访处理意见书不服的，才可以申请复查",
     "REVIEW_NOT_SERVED": "信访处理意见书尚未送达，复查期限尚未起算",
-    "REVIEW_WINDOW_EXPIRED": "复查申请已超过法定期限（收到书面答复之日起30日）",
+    "REVIEW_WINDOW_EXPIRED": f"复查申请已超过法定期限（收到书面答复之日起{REVIEW_REQUEST.days}日）",
     "REVIEW_ALREADY_REQUESTED": "已申请复查，不得重复申请",
     "NO_REVIEW_REQUESTED": "信访人未申请复查",
     "REVIEW_WRONG_UNIT": "复查应当由原办理机关、单位的上一级机关、单位办理",
@@ -123,7 +125,7 @@ MESSAGES: dict[str, str] = {
     "VILLAGE_CANNOT_REVIEW": "村（居）民委员会不是机关，不能作为复查、复核机关",
     "RECHECK_WITHOUT_REVIEW": "未经复查不得申请复核",
     "REVIEW_OPINION_NOT_SERVED": "复查意见尚未送达，复核期限尚未起算",
-    "RECHECK_WINDOW_EXPIRED": "复核申请已超过法定期限（收到复查意见之日起30日）",
+    "RECHECK_WINDOW_EXPIRED": f"复核申请已超过法定期限（收到复查意见之日起{RECHECK_REQUEST.days}日）",
     "RECHECK_ALREADY_REQUESTED": "已申请复核，不得重复申请",
     "NO_RECHECK_REQUESTED": "信访人未申请复核",
     "RECHECK_WRONG_UNIT": "复核应当由复查机关的上一级机关办理",

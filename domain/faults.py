@@ -17,6 +17,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from domain.labels import FAULT_LABELS
+from domain.periods import ACCEPT, INFORM, RECHECK, REVIEW, TRANSFER
+
 
 class FaultKind(StrEnum):
     CAUSING = "art42"  # 造成问题：滥用职权、不作为、适用法律错误、拒不执行支持信访请求意见
@@ -27,7 +30,7 @@ class FaultKind(StrEnum):
 
     @property
     def label(self) -> str:
-        return LABELS[self]
+        return FAULT_LABELS[self]
 
     @property
     def article(self) -> str:
@@ -40,14 +43,6 @@ ARTICLES = {
     FaultKind.ACCEPTANCE: "第四十四条",
     FaultKind.HANDLING: "第四十五条",
     FaultKind.CONDUCT: "第四十六条",
-}
-
-LABELS = {
-    FaultKind.CAUSING: "第四十二条 造成信访问题",
-    FaultKind.BUREAU: "第四十三条 信访部门登记、转送、交办、督办失职",
-    FaultKind.ACCEPTANCE: "第四十四条 受理失职",
-    FaultKind.HANDLING: "第四十五条 办理失职",
-    FaultKind.CONDUCT: "第四十六条 作风纪律问题",
 }
 
 # The words of the items the trail cites (2022 text). Art.43 is one sentence without items.
@@ -119,14 +114,19 @@ class Ground:
 # A duty of ``domain.deadlines`` done late (or not at all by its last day), by its step.
 DUTY_GROUNDS: dict[str, Ground] = {
     # Art.22: a bureau transfers or assigns within 15 days of receipt.
-    "transfer": Ground("transfer", FaultKind.BUREAU, None, "收到信访事项后未在15日内转送、交办"),
+    "transfer": Ground(
+        "transfer", FaultKind.BUREAU, None, f"收到信访事项后未在{TRANSFER.days}日内转送、交办"
+    ),
     # Art.23: a unit petitioned directly tells the petitioner in writing within 15 days.
     "inform": Ground(
-        "inform", FaultKind.ACCEPTANCE, 3, "直接收到信访事项后未在15日内书面告知信访人"
+        "inform", FaultKind.ACCEPTANCE, 3, f"直接收到信访事项后未在{INFORM.days}日内书面告知信访人"
     ),
     # Art.23: a unit receiving a transfer or assignment notifies acceptance within 15 days.
     "accept": Ground(
-        "accept", FaultKind.ACCEPTANCE, 3, "收到转送、交办的信访事项后未在15日内书面告知受理"
+        "accept",
+        FaultKind.ACCEPTANCE,
+        3,
+        f"收到转送、交办的信访事项后未在{ACCEPT.days}日内书面告知受理",
     ),
     # Art.34: 60 days (+30 granted) from acceptance on path 6; configured days otherwise.
     "answer": Ground("answer", FaultKind.HANDLING, 1, "受理后未在规定期限内办结信访事项"),
@@ -135,9 +135,13 @@ DUTY_GROUNDS: dict[str, Ground] = {
         "assigned_report", FaultKind.HANDLING, 1, "交办的信访事项未在交办期限内报告办理结果"
     ),
     # Art.35: a review opinion within 30 days of the request.
-    "review": Ground("review", FaultKind.HANDLING, 1, "收到复查请求后未在30日内提出复查意见"),
+    "review": Ground(
+        "review", FaultKind.HANDLING, 1, f"收到复查请求后未在{REVIEW.days}日内提出复查意见"
+    ),
     # Art.36: a recheck opinion within 30 days of the request, hearing days not counted.
-    "recheck": Ground("recheck", FaultKind.HANDLING, 1, "收到复核请求后未在30日内提出复核意见"),
+    "recheck": Ground(
+        "recheck", FaultKind.HANDLING, 1, f"收到复核请求后未在{RECHECK.days}日内提出复核意见"
+    ),
 }
 
 # The transfer owed again after the bureau agreed to an objection (Art.22, 23): same article,
@@ -146,7 +150,7 @@ RETRANSFER = Ground(
     "retransfer",
     FaultKind.BUREAU,
     None,
-    "异议经同意、信访事项退回后未在15日内重新转送、交办",
+    f"异议经同意、信访事项退回后未在{TRANSFER.days}日内重新转送、交办",
 )
 
 # Art.43: a bureau must urge (督办, Art.40) a unit that stalls. A handling unit's duty late for

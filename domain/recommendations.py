@@ -27,9 +27,12 @@ from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 
 from eventsourcing.domain import Aggregate
 
+from domain import periods
 from domain.acts import Act
 from domain.calendar import china_date
+from domain.deadlines import last_day
 from domain.errors import MESSAGES, invalid, not_found, refuse
+from domain.labels import RECOMMENDATION_KIND_LABELS
 from domain.units import Directory, UnitKind, UnitRecord
 
 
@@ -40,14 +43,8 @@ class RecommendationKind(StrEnum):
 
     @property
     def label(self) -> str:
-        return _LABELS[self]
+        return RECOMMENDATION_KIND_LABELS[self]
 
-
-_LABELS = {
-    RecommendationKind.IMPROVE_WORK: "改进工作建议",
-    RecommendationKind.IMPROVE_POLICY: "完善政策建议",
-    RecommendationKind.ACCOUNTABILITY: "追究责任建议",
-}
 
 # The refusals of the 三项建议 (their messages stand in the domain's one catalogue).
 RECOMMENDATION_CODES = frozenset(
@@ -209,7 +206,7 @@ class Recommendation(Aggregate):
                 "RECOMMENDATION_TO_ACCUSED_UNIT", message("RECOMMENDATION_TO_ACCUSED_UNIT")
             )
         issued_on = china_date(act.occurred_at)
-        due = act.rules.calendar.due_after_days(issued_on, act.rules.recommendation_answer_days)
+        due = last_day(periods.RECOMMENDATION_ANSWER, issued_on, act.rules)
         return cls._create(
             cls.Issued,
             id=recommendation_key_id(candidate_key) if candidate_key else uuid4(),

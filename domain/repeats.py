@@ -22,6 +22,7 @@ from typing import Any
 
 from domain.acts import Rules
 from domain.deadlines import statuses_on
+from domain.labels import REPEAT_RELATION_LABELS
 from domain.units import Directory, UnitRecord, within
 
 MAX_CANDIDATES = 10
@@ -38,22 +39,7 @@ class Relation(StrEnum):
 
     @property
     def label(self) -> str:
-        return RELATION_LABELS[self]
-
-
-RELATION_LABELS = {
-    Relation.REPEAT: "重复信访：原事项正在办理期限内，上级机关不予受理（第十九条）",
-    Relation.FOLLOW_UP: "续访：关联原事项，由原办理机关、单位一并办理",
-    Relation.AFTER_PERIOD: "原事项已超过办理期限：上级机关应予受理并督办（第十九条、第三十八条）",
-    Relation.NOT_REACCEPTED: "复核后以同一事实和理由再次提出：不再受理（第三十六条）",
-}
-
-REASON_LABELS = {
-    "same_petitioner": "同一信访人",
-    "same_matter_kind": "同一事项类别",
-    "same_area": "同一乡镇（街道）",
-    "similar_subject": "反映事由相近",
-}
+        return REPEAT_RELATION_LABELS[self]
 
 
 @dataclass(frozen=True)

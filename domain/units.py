@@ -18,6 +18,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate
 
 from domain.errors import invalid
+from domain.labels import TIER_LABELS
 
 
 class Tier(StrEnum):
@@ -39,7 +40,7 @@ class Tier(StrEnum):
 
     @property
     def label(self) -> str:
-        return _TIER_LABEL[self]
+        return TIER_LABELS[self]
 
 
 _TIER_ORDER = [Tier.PROVINCE, Tier.CITY, Tier.COUNTY, Tier.TOWNSHIP, Tier.VILLAGE]
@@ -49,13 +50,6 @@ _PREFIX_LENGTH = {
     Tier.COUNTY: 6,
     Tier.TOWNSHIP: 9,
     Tier.VILLAGE: 12,
-}
-_TIER_LABEL = {
-    Tier.PROVINCE: "省",
-    Tier.CITY: "市",
-    Tier.COUNTY: "县",
-    Tier.TOWNSHIP: "乡镇",
-    Tier.VILLAGE: "村",
 }
 
 

@@ -29,10 +29,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from domain.faults import MARK_GROUNDS, NOT_URGED, FaultKind, Ground, ground_of_late
+from domain.labels import STEP_LABELS
 from domain.recommendations import RecommendationKind
 from domain.units import UnitRecord
 from projections.db import Cursor
-from projections.ledger_query import STEP_LABELS
 from projections.recommendation_rules import (
     ART40,
     MISSED,

@@ -15,26 +15,16 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 from uuid import UUID
 
-from domain import case_events as ev
 from domain.acts import Rules
-from domain.case_events import CaseEvent, Registered
+from domain.case_events import CASE_EVENTS, CaseEvent, Registered
 from domain.deadlines import Deadline, deadlines_of
 from domain.petition import Petition
 
 DEFAULT_CAPACITY = 200_000
 
-# Events that touch nothing ``deadlines_of`` reads (urging, evaluation, leaders, repeat links,
-# reads of an accusation): the deadlines computed before them still hold after them.
-DEADLINE_NEUTRAL: frozenset[type] = frozenset(
-    {
-        ev.Urged,
-        ev.Evaluated,
-        ev.LeaderAssigned,
-        ev.RepeatLinked,
-        ev.AccusationViewed,
-        ev.AccusationReadRefused,
-    }
-)
+# Events that touch nothing ``deadlines_of`` reads (each says so: ``moves_deadlines``): the
+# deadlines computed before them still hold after them.
+DEADLINE_NEUTRAL: frozenset[type] = frozenset(e for e in CASE_EVENTS if not e.moves_deadlines)
 
 
 class CaseMemory:

@@ -8,6 +8,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from domain.labels import FIGURE_LABELS
+from domain.periods import ACCEPT, ANSWER, TRANSFER
+
 
 @dataclass
 class Tally:
@@ -39,9 +42,12 @@ class AreaCases:
 
 
 DEFINITIONS = {
-    "bureau_acceptance": "转送及时数÷（及时数+逾期转送数+超期未转送数），转送期限为收到之日起15日",
-    "unit_acceptance": "书面告知受理及时数÷（及时数+逾期告知数+超期未告知数），期限为收到之日起15日，匿名信不计",
-    "completion": "按期答复数÷（按期+逾期答复+当期到期未答复+往期超期仍未答复），期限为受理之日起60日（含批准延期）",
+    "bureau_acceptance": "转送及时数÷（及时数+逾期转送数+超期未转送数），"
+    f"转送期限为收到之日起{TRANSFER.days}日",
+    "unit_acceptance": "书面告知受理及时数÷（及时数+逾期告知数+超期未告知数），"
+    f"期限为收到之日起{ACCEPT.days}日，匿名信不计",
+    "completion": "按期答复数÷（按期+逾期答复+当期到期未答复+往期超期仍未答复），"
+    f"期限为受理之日起{ANSWER.days}日（含批准延期）",
     "evaluation_rate": "已评价数÷本期公开的办理结果数（匿名事项不计）",
     "satisfaction": "（满意+基本满意）÷已评价数",
     "repeat_rate": "重复信访登记数÷本期登记数",
@@ -73,7 +79,7 @@ def kind_figures(t: Tally, bureau: bool) -> dict[str, Any]:
     answered = c["on_time"] + c["late"] + c["overdue"] + c["carried"]
     return {
         "timely_acceptance": figure(
-            "及时受理率",
+            FIGURE_LABELS["timely_acceptance"],
             a["on_time"],
             a["on_time"] + a["late"] + overdue,
             DEFINITIONS["bureau_acceptance" if bureau else "unit_acceptance"],
@@ -83,7 +89,7 @@ def kind_figures(t: Tally, bureau: bool) -> dict[str, Any]:
             overdue_carried=a["carried"],
         ),
         "on_time_completion": figure(
-            "按期办结率",
+            FIGURE_LABELS["on_time_completion"],
             c["on_time"],
             answered,
             DEFINITIONS["completion"],
@@ -93,7 +99,7 @@ def kind_figures(t: Tally, bureau: bool) -> dict[str, Any]:
             overdue_not_answered=c["carried"],
         ),
         "evaluation_rate": figure(
-            "参评率",
+            FIGURE_LABELS["evaluation_rate"],
             evaluated,
             evaluated + e["none"],
             DEFINITIONS["evaluation_rate"],
@@ -101,7 +107,7 @@ def kind_figures(t: Tally, bureau: bool) -> dict[str, Any]:
             not_evaluated=e["none"],
         ),
         "satisfaction": figure(
-            "满意率",
+            FIGURE_LABELS["satisfaction"],
             pleased,
             evaluated,
             DEFINITIONS["satisfaction"],
@@ -118,19 +124,23 @@ def case_figures(a: AreaCases) -> dict[str, Any]:
         "visits": a.visits,
         "level_skipping": a.level_skipping,
         "repeat_rate": figure(
-            "重复信访率", a.repeats, a.registrations, DEFINITIONS["repeat_rate"], repeats=a.repeats
+            FIGURE_LABELS["repeat_rate"],
+            a.repeats,
+            a.registrations,
+            DEFINITIONS["repeat_rate"],
+            repeats=a.repeats,
         ),
         "backlog_start": a.backlog_start,
         "backlog_end": a.backlog_end,
         "backlog_resolution": figure(
-            "积案化解率",
+            FIGURE_LABELS["backlog_resolution"],
             a.backlog_resolved,
             a.backlog_start,
             DEFINITIONS["backlog_resolution"],
             resolved=a.backlog_resolved,
         ),
         "leader_resolution": figure(
-            "包案化解率",
+            FIGURE_LABELS["leader_resolution"],
             a.leader_resolved,
             a.leader_owned,
             DEFINITIONS["leader_resolution"],

@@ -59,7 +59,7 @@ from projections.area_titles import area_titles
 from projections.db import Cursor, ViewDatabase
 from projections.figure_values import AreaCases, Tally, case_figures, kind_figures
 from projections.ledger_query import PREFIX_LENGTHS, Scope, check_prefix
-from projections.supervision_query import TIER_LABELS
+from projections.supervision_query import TIER_BY_PREFIX_LENGTH
 
 
 @dataclass(frozen=True)
@@ -257,7 +257,7 @@ def _assemble(
     return {
         "division": prefix,
         "name": names.get(prefix),
-        "tier": TIER_LABELS[len(prefix)],
+        "tier": TIER_BY_PREFIX_LENGTH[len(prefix)],
         "period": period.as_dict(),
         "bureaus": kind_figures(kinds[True], True),
         "handling_units": kind_figures(kinds[False], False),

@@ -6,7 +6,7 @@ earliest undone duty (``next_due``) so "overdue" is one comparison.
 
 Rows are written at the end of each batch from the case as it then stands (a case touched ten
 times in a batch is written once), and only when something changed. Personal data never enters
-these tables: the petitioner appears masked (``王**``).
+these tables: the petitioner appears masked (``王**``, ``domain.privacy``).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from domain.calendar import CHINA
 from domain.case_events import CaseEvent
 from domain.deadlines import Deadline
 from domain.petition import Petition
-from domain.privacy import mask_name
+from domain.privacy import petitioner_line
 from projections.bounded import forget_oldest
 from projections.case_memory import CaseMemory
 from projections.db import Cursor, ViewDatabase, day_text
@@ -138,16 +138,6 @@ Row = tuple[Any, ...]
 DeadlineRow = tuple[Any, ...]
 
 
-def masked_petitioner(case: Petition) -> str:
-    if case.anonymous:
-        return "匿名"
-    names = [p.get("name", "") for p in case.petitioners if p.get("name")]
-    if not names:
-        return "*"
-    first = mask_name(names[0])
-    return first if len(names) == 1 else f"{first}等{len(names)}人"
-
-
 def _instant_text(value: Any) -> str | None:
     """An instant as ISO text in China time, to the second (what a ledger shows)."""
     if value is None:
@@ -174,7 +164,7 @@ def case_row(case: Petition, deadlines: list[Deadline]) -> Row:
         case.channel,
         case.matter_kind,
         case.subject,
-        masked_petitioner(case),
+        petitioner_line(case.petitioners, case.anonymous),
         case.people_count,
         case.stage,
         0 if case.concluded else 1,

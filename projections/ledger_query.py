@@ -16,54 +16,21 @@ from typing import Any
 from uuid import UUID
 
 from domain.acts import Actor
-from domain.case_state import Stage
 from domain.classification import Category
 from domain.deadlines import Deadline
 from domain.errors import forbidden, invalid
+from domain.labels import (
+    CATEGORY_LABELS,
+    CHANNEL_LABELS,
+    STAGE_LABELS,
+    STEP_LABELS,
+    WARNING_LABELS,
+)
 from domain.matters import matter_label
 from domain.units import Directory, area_prefix
 from projections.db import ViewDatabase
 
-STAGE_LABELS = {
-    Stage.REGISTERED: "已登记待转送",
-    Stage.AWAITING_ACCEPTANCE: "待受理",
-    Stage.OBJECTION_PENDING: "异议待定",
-    Stage.HANDLING: "办理中",
-    Stage.ANSWERED: "已答复",
-    Stage.REVIEWING: "复查中",
-    Stage.REVIEWED: "已复查",
-    Stage.RECHECKING: "复核中",
-    Stage.CONCLUDED: "已办结",
-}
-STEP_LABELS = {
-    "transfer": "转送",
-    "inform": "告知",
-    "accept": "受理",
-    "answer": "答复",
-    "assigned_report": "交办办结报告",
-    "review": "复查",
-    "recheck": "复核",
-    "objection": "异议期",
-    "review_request": "复查申请期",
-    "recheck_request": "复核申请期",
-}
 DUTY_STEPS = ("transfer", "inform", "accept", "answer", "assigned_report", "review", "recheck")
-CATEGORY_LABELS = {"suggestion": "建议意见类", "accusation": "检举控告类", "appeal": "申诉求决类"}
-CHANNEL_LABELS = {
-    "letter": "来信",
-    "visit": "来访",
-    "phone": "电话",
-    "web": "网上",
-    "wechat": "微信",
-    "fax": "传真",
-}
-WARNING_LABELS = {
-    "normal": "正常",
-    "warning": "提醒",
-    "alert": "预警",
-    "severe": "告急",
-    "overdue": "超期",
-}
 PREFIX_LENGTHS = (2, 4, 6, 9, 12)
 MAX_PAGE = 1000
 

@@ -36,11 +36,12 @@ from domain.acts import DEFAULT_RULES, Rules
 from domain.chain import event_id_text
 from domain.errors import invalid
 from domain.faults import Ground, ground_of_late
+from domain.labels import STEP_LABELS
 from domain.matters import matter_label
 from domain.recommendations import POLICY_RECIPIENT_KINDS, RecommendationKind
 from domain.units import Directory, UnitRecord
 from projections.db import Cursor
-from projections.ledger_query import PREFIX_LENGTHS, STEP_LABELS, Scope, code_range
+from projections.ledger_query import PREFIX_LENGTHS, Scope, code_range
 
 Candidate = dict[str, Any]
 

@@ -21,6 +21,7 @@ from typing import Any
 
 from domain.acts import DEFAULT_RULES, Rules
 from domain.calendar import china_date
+from domain.labels import RECOMMENDATION_STATUS_LABELS
 from domain.recommendations import Recommendation, RecommendationKind
 from domain.units import Directory
 from projections.accountability_candidates import accountability
@@ -91,12 +92,6 @@ COLUMNS = (
 )
 OVERDUE_SHOWN = 100
 RULES = (improve_work, improve_policy, accountability)
-STATUS_LABELS = {
-    "adopted": "已答复（采纳）",
-    "not_adopted": "已答复（未采纳）",
-    "open": "待答复",
-    "overdue": "逾期未答复",
-}
 
 
 class RecommendationProjection:
@@ -245,7 +240,7 @@ def _present(
         "adopted": bool(row["adopted"]) if answered else None,
         "candidate_key": row["candidate_key"],
         "status": status,
-        "status_label": STATUS_LABELS[status],
+        "status_label": RECOMMENDATION_STATUS_LABELS[status],
         "overdue": status == "overdue",
         "days_overdue": days_overdue,
     }

@@ -16,21 +16,15 @@ from datetime import date, datetime
 from typing import Any
 
 from domain.calendar import china_date
-from domain.units import Directory, UnitKind
+from domain.labels import STAGE_LABELS, STEP_LABELS
+from domain.units import Directory, Tier, UnitKind
 from projections import supervision_snapshots as snapshots
 from projections.db import Cursor, ViewDatabase, micros
-from projections.ledger_query import (
-    DUTY_STEPS,
-    PREFIX_LENGTHS,
-    STAGE_LABELS,
-    STEP_LABELS,
-    Scope,
-    check_prefix,
-    code_range,
-)
+from projections.ledger_query import DUTY_STEPS, PREFIX_LENGTHS, Scope, check_prefix, code_range
 from projections.recommendations import rollup_section as recommendations_section
 
-TIER_LABELS = {2: "省", 4: "市", 6: "县", 9: "乡镇", 12: "村"}
+# The tier an area prefix names (2 digits a province … 12 a village), in words.
+TIER_BY_PREFIX_LENGTH = {tier.prefix_length: tier.label for tier in Tier}
 _COUNTERS = ("v_sup_stage_n", "v_sup_due_n", "v_sup_backlog_n")
 LEADER_CASES_SHOWN = 100
 
@@ -104,7 +98,7 @@ def rollup(
     names = area_names(directory)
     return {
         "division": prefix,
-        "tier": TIER_LABELS[len(prefix)],
+        "tier": TIER_BY_PREFIX_LENGTH[len(prefix)],
         "name": names.get(prefix),
         "as_of": as_of.isoformat() if as_of is not None else None,
         "today": day.isoformat(),

@@ -15,46 +15,10 @@ from typing import Any
 from domain.calendar import CHINA
 from domain.deadlines import Deadline
 from domain.faults import GROUNDS, NOT_URGED, Ground, ground_of_late
+from domain.labels import CATEGORY_LABELS, DUTY_STATUS_LABELS, EVENT_LABELS, STEP_LABELS
 from domain.units import Directory
 from projections.db import instant
-from projections.ledger_query import CATEGORY_LABELS, STEP_LABELS
 from projections.trail import MARKED_ACT, READS
-
-EVENT_LABELS = {
-    "Registered": "登记",
-    "Transferred": "转送",
-    "Assigned": "交办",
-    "Routed": "导入法定途径",
-    "Informed": "告知",
-    "Accepted": "受理",
-    "Objected": "提出异议",
-    "ObjectionDecided": "异议审核",
-    "Declined": "不予受理",
-    "Extended": "延期",
-    "Answered": "答复",
-    "Served": "送达",
-    "ReviewRequested": "申请复查",
-    "Reviewed": "复查意见",
-    "RecheckRequested": "申请复核",
-    "HearingHeld": "听证",
-    "Rechecked": "复核意见",
-    "Urged": "督办",
-    "Evaluated": "满意度评价",
-    "LeaderAssigned": "领导包案",
-    "Concluded": "办结",
-    "NotReaccepted": "不再受理",
-    "RepeatLinked": "关联重复信访",
-    "AccusationViewed": "查阅检举控告材料",
-    "AccusationReadRefused": "被检举控告单位人员试图查阅（已拒绝）",
-}
-STATUS_LABELS = {
-    "met": "按期办理",
-    "missed": "逾期办理",
-    "running": "在办理期限内",
-    "overdue": "超期未办",
-    "marked": "行为本身显示失职",
-    "not_urged": "应当督办而未督办",
-}
 
 
 @dataclass
@@ -177,7 +141,7 @@ def duty_item(
         "done_on": d["done_on"],
         "article": d["article"],
         "status": status,
-        "status_label": STATUS_LABELS[status],
+        "status_label": DUTY_STATUS_LABELS[status],
         "days_left": days_left,
         "days_late": days_late,
         **_ground_fields(ground, prefix="fault_"),
@@ -253,7 +217,7 @@ def fault_item(
             late_unit_id=None,
             late_unit_name=None,
             status="marked",
-            status_label=STATUS_LABELS["marked"],
+            status_label=DUTY_STATUS_LABELS["marked"],
             official_id=row["official_id"],
             official_name=row["official_name"],
             detail=ground.fact,
@@ -275,7 +239,7 @@ def fault_item(
         detail = (
             f"{unit_name(late_unit, directory)}{late}，逾期超过{urge_grace}日，此间未见信访部门督办"
         )
-        status, status_label = "not_urged", STATUS_LABELS["not_urged"]
+        status, status_label = "not_urged", DUTY_STATUS_LABELS["not_urged"]
         cited = [events.event_id(row["version"]), events.event_id(row["done_version"]), named_by]
     else:
         ground = ground_of_late(row["step"], _opened_by(row["version"], events))
@@ -285,7 +249,7 @@ def fault_item(
         )
         official_id, official_name, named_by = _responsible(duty, events)
         detail = late
-        status_label = STATUS_LABELS[status]
+        status_label = DUTY_STATUS_LABELS[status]
         cited = [events.event_id(row["version"]), named_by]
     item.update(
         _ground_fields(ground),

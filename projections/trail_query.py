@@ -24,16 +24,10 @@ from domain import access
 from domain.acts import DEFAULT_RULES, Actor, Rules
 from domain.errors import invalid, not_found
 from domain.faults import FaultKind
+from domain.labels import CATEGORY_LABELS, CHANNEL_LABELS
 from domain.units import Directory
 from projections.db import Cursor, ViewDatabase
-from projections.ledger_query import (
-    CATEGORY_LABELS,
-    CHANNEL_LABELS,
-    MAX_PAGE,
-    Scope,
-    check_prefix,
-    code_range,
-)
+from projections.ledger_query import MAX_PAGE, Scope, check_prefix, code_range
 from projections.trail import READS
 from projections.trail_present import (
     CaseEvents,

@@ -11,15 +11,10 @@ from typing import Any
 
 from domain.deadlines import WARNING_LEVELS, Deadline
 from domain.errors import forbidden, invalid
+from domain.labels import STAGE_LABELS, STEP_LABELS, WARNING_LABELS
 from domain.units import Directory
 from projections.db import ViewDatabase
-from projections.ledger_query import (
-    STAGE_LABELS,
-    STEP_LABELS,
-    WARNING_LABELS,
-    Scope,
-    visibility_clause,
-)
+from projections.ledger_query import Scope, visibility_clause
 
 MAX_WITHIN_DAYS = 366
 

@@ -14,11 +14,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from domain.labels import CATEGORY_LABELS, STEP_LABELS
 from domain.units import Directory
 from projections import figures_counts as counts
 from projections.db import ViewDatabase
 from projections.figures import Period
-from projections.ledger_query import CATEGORY_LABELS, STEP_LABELS, Scope, check_prefix
+from projections.ledger_query import Scope, check_prefix
 
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 200

@@ -1,8 +1,7 @@
 """What the API answers about a case: plain dicts built from the aggregate and its events.
 
 Cheap by design (no database reads, no validation pass): a command's answer is built on the
-request path. Petitioners' identity and contact details are shown to the units handling the
-case and masked for everyone else (domain.md §7); the query code's hash never leaves the store.
+request path. What each reader sees of personal data is ``domain.privacy``'s word.
 """
 
 from __future__ import annotations
@@ -12,48 +11,24 @@ from enum import Enum
 from typing import Any
 from uuid import UUID
 
-from domain import access
+from domain import privacy
 from domain.acts import Actor, Rules
 from domain.calendar import NOT_COVERED, china_date
-from domain.case_state import Stage
 from domain.chain import event_digest, event_id
 from domain.classification import Category
 from domain.deadlines import statuses_on
+from domain.labels import REPEAT_REASON_LABELS, STAGE_LABELS
 from domain.matters import matter_label
 from domain.petition import Petition
-from domain.privacy import mask_petitioner
-from domain.repeats import REASON_LABELS, Candidate
+from domain.repeats import Candidate
 from domain.units import Directory
 
 # Fields every event has; the rest of an event is its payload.
 _ENVELOPE = frozenset(
     {"originator_id", "originator_version", "timestamp", "actor", "occurred_at", "prev_hash"}
 )
-# Never shown: the topic is storage detail; the query code's hash could be brute-forced.
-_HIDDEN = frozenset({"originator_topic", "query_code_hash"})
-
-STAGE_LABELS = {
-    Stage.REGISTERED: "已登记",
-    Stage.AWAITING_ACCEPTANCE: "待受理",
-    Stage.OBJECTION_PENDING: "异议审核中",
-    Stage.HANDLING: "办理中",
-    Stage.ANSWERED: "已答复",
-    Stage.REVIEWING: "复查中",
-    Stage.REVIEWED: "已复查",
-    Stage.RECHECKING: "复核中",
-    Stage.CONCLUDED: "已办结",
-}
-
-
-def sees_personal_data(actor: Actor, case: Any, directory: Directory) -> bool:
-    """A unit that holds or handled the case (or answers for one after a merger)."""
-    return any(directory.answers_for(actor.unit_id, u) for u in access.involved_units(case))
-
-
-def _petitioners(case: Any, masked: bool) -> list[dict[str, str]]:
-    if masked:
-        return [mask_petitioner(p) for p in case.petitioners]
-    return [dict(p) for p in case.petitioners]
+# Never shown: the topic is storage detail; and what privacy shows no one.
+_HIDDEN = frozenset({"originator_topic"}) | privacy.NEVER_SHOWN
 
 
 # ------------------------------------------------------------------------ case
@@ -65,7 +40,7 @@ def case_view(
     case: Petition, actor: Actor, directory: Directory, rules: Rules, today: date
 ) -> dict[str, Any]:
     """The case as ``actor`` may see it, with its deadlines as they stand on ``today``."""
-    masked = not sees_personal_data(actor, case, directory)
+    masked = not privacy.sees_personal_data(actor, case, directory)
     return {
         "id": str(case.id),
         "serial_number": case.serial_number,
@@ -101,7 +76,7 @@ def case_view(
         "received_at": _text(case.received_at),
         "holder_unit_id": case.holder_unit_id,
         "petitioners_masked": masked,
-        "petitioners": _petitioners(case, masked),
+        "petitioners": privacy.shown_petitioners(case.petitioners, masked),
         "accepted_at": _text(case.accepted_at),
         "accepted_by": case.accepted_by,
         "declined_at": _text(case.declined_at),
@@ -161,7 +136,7 @@ def event_view(event: Any, masked: bool) -> dict[str, Any]:
     fields = vars(event)
     payload = {k: _plain(v) for k, v in fields.items() if k not in _ENVELOPE and k not in _HIDDEN}
     if masked and "petitioners" in payload:
-        payload["petitioners"] = [mask_petitioner(p) for p in fields["petitioners"]]
+        payload["petitioners"] = privacy.shown_petitioners(fields["petitioners"], masked)
     return {
         "id": str(event_id(event.originator_id, event.originator_version)),
         "type": type(event).__name__,
@@ -181,7 +156,7 @@ def history_view(events: list[Any], actor: Actor, directory: Directory) -> list[
     case: Any = None
     for event in events:
         case = event.mutate(case)
-    masked = case is None or not sees_personal_data(actor, case, directory)
+    masked = case is None or not privacy.sees_personal_data(actor, case, directory)
     return [event_view(e, masked) for e in events]
 
 
@@ -198,7 +173,7 @@ def candidate_view(candidate: Candidate) -> dict[str, Any]:
         "stage_label": STAGE_LABELS.get(case.stage, case.stage),
         "holder_unit_id": case.holder_unit_id,
         "registered_on": china_date(case.received_at).isoformat(),
-        "reasons": [{"code": r, "label": REASON_LABELS[r]} for r in candidate.reasons],
+        "reasons": [{"code": r, "label": REPEAT_REASON_LABELS[r]} for r in candidate.reasons],
         "if_linked": {"code": candidate.relation.value, "label": candidate.relation.label},
     }
 
@@ -215,14 +190,14 @@ def tracking_view(
     holder = directory.find(case.holder_unit_id)
     outcome = case.recheck_outcome or case.review_outcome or case.answer_outcome
     transfers = [r for r in case.receipts if r["via"] in ("transfer", "assign", "route")]
-    accusation = case.category == Category.ACCUSATION.value
+    revealed = privacy.tracking_reveals_circumstances(case.category)
     return {
         "serial_number": case.serial_number,
         "category": case.category,
-        "subject": None if accusation else case.subject,
+        "subject": case.subject if revealed else None,
         "stage": case.stage,
         "stage_label": STAGE_LABELS.get(case.stage, case.stage),
-        "handling_unit": None if accusation or holder is None else holder.name,
+        "handling_unit": holder.name if revealed and holder is not None else None,
         "registered_on": _day(case.received_at),
         "transferred_on": _day(datetime.fromisoformat(transfers[0]["at"])) if transfers else None,
         "accepted_on": _day(case.accepted_at),

@@ -1,12 +1,9 @@
 """Stored events as CloudEvents 1.0 JSON for ``xinfang.events``, with personal data masked.
 
 The topic fans out to other tiers' and agencies' systems, so it carries less than the store:
-petitioners' names, identity numbers, phones and addresses are masked, the petition's own
-words (``content``) are never published (free text cannot be masked reliably: read it
-through the API with authority), and an accusation's circumstances are withheld entirely:
-of an accusation only ids, the type, times and the division leave the store (Art.30, 46).
-The index aggregates (serial numbers, petitioner files) hold hashed petitioner keys and are
-not published at all.
+what each field becomes there is ``domain.privacy``'s word (``shared_form``; of an accusation
+only ids, the type, times and the division, Art.30, 46). The index aggregates (serial numbers,
+petitioner files) hold hashed petitioner keys and are not published at all.
 """
 
 from __future__ import annotations
@@ -24,10 +21,9 @@ from uuid import NAMESPACE_URL, UUID
 
 from eventsourcing.utils import get_topic
 
-from domain import case_events
+from domain import case_events, privacy
 from domain.classification import Category
 from domain.index import PetitionerFile, SerialNumber
-from domain.privacy import mask_name, mask_petitioner, mask_text
 from domain.recommendations import Recommendation
 from domain.units import Unit
 
@@ -49,31 +45,12 @@ UNPUBLISHED: tuple[type[Any], ...] = (
     PetitionerFile.CaseFiled,
 )
 
-# Fields of a case event that never leave the store.
-_NEVER = frozenset(
-    {"originator_id", "originator_version", "timestamp", "originator_topic", "query_code_hash"}
+# Fields of an event that are not data: the envelope carries them (or nothing does); and what
+# is never shown to anyone.
+_NEVER = (
+    frozenset({"originator_id", "originator_version", "timestamp", "originator_topic"})
+    | privacy.NEVER_SHOWN
 )
-_WITHHELD_ALWAYS = frozenset({"content"})
-_PERSON_LISTS = frozenset({"accused_persons"})
-_PERSON_NAMES = frozenset({"leader_name"})
-_FREE_TEXT = frozenset(
-    {
-        "subject",
-        "note",
-        "reason",
-        "opinion",
-        "basis",
-        "comment",
-        "approved_by",
-        # 三项建议: the bureau's grounds, the consequences it found, the recipient's answer
-        "grounds",
-        "serious_consequences",
-        "text",
-    }
-)
-# Of an accusation, only these (and ids, dates and times) are published.
-_ACCUSATION_KEEP = frozenset({"serial_number", "received_by", "repeat_of", "purpose", "stage"})
-_ACCUSATION_DROP = frozenset({"accused_unit_id", "external_id"})
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
@@ -231,19 +208,14 @@ def _masker(key: str) -> Callable[[Any], Any] | None:
 
 
 def _choose_masker(key: str) -> Callable[[Any], Any] | None:
-    if key in _NEVER or key in _WITHHELD_ALWAYS:
+    if key in _NEVER:
         return None
-    if key == "actor":
-        return lambda actor: _actor(actor, with_name=True)
-    if key == "petitioners":
-        return lambda people: [mask_petitioner(p) for p in people or []]
-    if key in _PERSON_LISTS:
-        return lambda names: [mask_name(str(n)) for n in names or []]
-    if key in _PERSON_NAMES:
-        return lambda name: mask_name(str(name or ""))
-    if key in _FREE_TEXT:
-        return lambda text: mask_text(text) if isinstance(text, str) else _plain(text)
-    return _plain
+    shared = privacy.shared_form(key)
+    if shared is None:
+        return None
+    if shared is privacy.unchanged:
+        return _plain
+    return lambda value: _plain(shared(value))
 
 
 _UNKNOWN = object()
@@ -254,11 +226,11 @@ def _accusation_data(event: Any) -> dict[str, Any]:
     """Of an accusation: ids, times and dates only; nothing of who accuses whom of what."""
     data: dict[str, Any] = {}
     for key, value in vars(event).items():
-        if key in _NEVER or key in _ACCUSATION_DROP:
+        if key in _NEVER:
             continue
         if key == "actor":
-            data[key] = _actor(value, with_name=False)
-        elif key in _ACCUSATION_KEEP or (key.endswith("_id") or isinstance(value, date | datetime)):
+            data[key] = privacy.shared_actor(value, with_name=False)
+        elif privacy.shared_accusation_field(key, value):
             data[key] = _plain(value)
     return data
 
@@ -269,14 +241,6 @@ def _plain_fields(event: Any) -> dict[str, Any]:
         for key, value in vars(event).items()
         if key not in _NEVER and key != "unit_id"
     }
-
-
-def _actor(actor: Mapping[str, str] | None, *, with_name: bool) -> dict[str, str]:
-    actor = actor or {}
-    record = {"official_id": actor.get("official_id", ""), "unit_id": actor.get("unit_id", "")}
-    if with_name:
-        record["name"] = mask_name(actor.get("name", ""))
-    return record
 
 
 _SCALARS = frozenset({str, int, float, bool, type(None)})

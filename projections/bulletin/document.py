@@ -16,6 +16,8 @@ from datetime import date
 from typing import Any
 
 from domain.errors import invalid
+from domain.labels import FIGURE_LABELS
+from domain.periods import ACCEPT, ANSWER, TRANSFER
 from domain.units import Directory
 from projections.area_titles import area_titles, bureau_of
 from projections.db import ViewDatabase
@@ -30,20 +32,22 @@ _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 # What each ranking orders by, with the name a reader sees: the first figure that any row has
 # decides (in a month where no answer fell due, acceptance does), the ones after break ties.
 Path = tuple[str | None, str, str]  # group of figures (None: the row itself), figure, label
+_F = FIGURE_LABELS
 AREA_ORDER: tuple[Path, ...] = (
-    ("handling_units", "on_time_completion", "承办单位按期办结率"),
-    ("handling_units", "timely_acceptance", "承办单位及时受理率"),
-    ("bureaus", "timely_acceptance", "信访部门转送及时受理率"),
-    ("handling_units", "satisfaction", "承办单位满意率"),
+    ("handling_units", "on_time_completion", "承办单位" + _F["on_time_completion"]),
+    ("handling_units", "timely_acceptance", "承办单位" + _F["timely_acceptance"]),
+    # a bureau's acceptance is its transfer in time (Art.22)
+    ("bureaus", "timely_acceptance", "信访部门转送" + _F["timely_acceptance"]),
+    ("handling_units", "satisfaction", "承办单位" + _F["satisfaction"]),
 )
 HANDLING_ORDER: tuple[Path, ...] = (
-    (None, "on_time_completion", "按期办结率"),
-    (None, "timely_acceptance", "及时受理率"),
-    (None, "satisfaction", "满意率"),
+    (None, "on_time_completion", _F["on_time_completion"]),
+    (None, "timely_acceptance", _F["timely_acceptance"]),
+    (None, "satisfaction", _F["satisfaction"]),
 )
 BUREAU_ORDER: tuple[Path, ...] = (
-    (None, "timely_acceptance", "转送及时受理率"),
-    (None, "on_time_completion", "按期办结率"),
+    (None, "timely_acceptance", "转送" + _F["timely_acceptance"]),
+    (None, "on_time_completion", _F["on_time_completion"]),
 )
 
 
@@ -104,8 +108,9 @@ def bulletin(
 NOTES = [
     "统计口径：各环节在本月内办理的（按期或逾期）计入本月；截至月末仍超期未办的，计入其超期未办的每一个月。",
     "数据截至本月最后一日（本月未结束的，截至通报生成之日），以各环节实际发生日期为准。",
-    "信访部门及时受理率以转送（收到之日起15日内）计；承办单位及时受理率以书面告知受理（收到之日起15日内）计，匿名信访事项无告知义务，不计入。",
-    "按期办结率的办理期限为受理之日起60日，经批准延期的加计延长期限。",
+    f"信访部门及时受理率以转送（收到之日起{TRANSFER.days}日内）计；承办单位及时受理率以书面告知受理"
+    f"（收到之日起{ACCEPT.days}日内）计，匿名信访事项无告知义务，不计入。",
+    f"按期办结率的办理期限为受理之日起{ANSWER.days}日，经批准延期的加计延长期限。",
     "检举控告类事项由纪检监察机关依规办理，不列入本通报；本通报不含信访人个人信息。",
 ]
 

@@ -14,8 +14,8 @@ import pytest
 
 from domain.acts import SYSTEM
 from domain.application import CaseService
+from domain.case.state import Stage
 from domain.case_events import CaseEvent
-from domain.case_state import Stage
 from domain.petition import Petition
 from domain.units import UnitKind
 from gateways.demo import DEMO_OFFICIALS, DemoSummary, seed_demo

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from domain.case_state import Stage
+from domain.case.state import Stage
 from domain.errors import DomainError
 from tests.scenario_support import (
     COUNTY_BUREAU,

@@ -6,8 +6,8 @@ from datetime import date, timedelta
 
 import pytest
 
+from domain.case.state import Stage
 from domain.case_events import NotReaccepted
-from domain.case_state import Stage
 from domain.errors import DomainError
 from domain.units import UnitKind, UnitRecord
 from tests.scenario_support import (

@@ -1,17 +1,17 @@
-"""What a case knows about itself, folded from its events, and the labels derived from it.
-
-``CaseState`` is the state half of the ``Petition`` aggregate: the fields every event's
-``change`` writes, and the read-only views (stage, holder, extension days) that acts and
-queries share. Keeping it apart keeps the aggregate to its acts and their rules.
+"""What a case knows about itself: the fields its events write, its receipts, and what is
+derived from them (stage, holder, extension days) for acts and queries alike.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from domain.chain import GENESIS
 from domain.classification import Category, Path
+
+if TYPE_CHECKING:
+    from domain.case.intake import Intake
 
 MAX_VISIT_REPRESENTATIVES = 5  # Art.20: a collective visit elects at most 5 representatives
 
@@ -33,7 +33,8 @@ class Stage:
 class CaseState:
     """The fields of a case and the labels derived from them."""
 
-    def _init_state(self, e: Any) -> None:
+    def _init_state(self, e: Intake.Registered) -> None:
+        """The case as its registration makes it (``Registered``'s state change)."""
         self.serial_number = e.serial_number
         self.external_id = e.external_id
         self.channel = e.channel
