@@ -1,12 +1,16 @@
-"""Who may see a case and who may do which act.
+"""The access policy: who may give which command, do which duty, see a case or a list.
 
-A caller sees cases inside their jurisdiction (a division-code prefix) and cases their unit
+Acts: each command declares its roles (``domain.commands``), checked here. Other duties
+(recommending, reading figures or the trail, managing the directory): ``Duty``. Reads: a
+caller sees cases inside their jurisdiction (a division-code prefix) and cases their unit
 has held or decides on. An accusation is hidden from the unit it accuses and every unit under
 it, whatever their jurisdiction (Art.30, 46): that rule is checked first and admits no role.
+Lists and read models apply the same rules as a ``ReadScope``.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
@@ -78,3 +82,39 @@ def check_visible(actor: Actor, case: Any, directory: Directory) -> None:
     jurisdiction does (design.md: 404, like an unknown case)."""
     if not can_see(actor, case, directory):
         raise not_found()
+
+
+@dataclass(frozen=True)
+class ReadScope:
+    """What a caller may see: their jurisdiction (``None`` = everything, for admins), the units
+    they answer for, and the accused units whose accusations are hidden from them (their own
+    unit and every unit above it: Art.30, 46)."""
+
+    jurisdiction: str | None
+    unit_ids: tuple[str, ...]
+    hidden_accused: tuple[str, ...]
+
+    @classmethod
+    def of(cls, actor: Actor, directory: Directory) -> ReadScope:
+        hidden = [actor.unit_id]
+        units = [actor.unit_id]
+        if actor.unit_id in directory:
+            hidden.extend(a.unit_id for a in directory.ancestors(actor.unit_id))
+            # Art.24: a successor answers for the cases of the units merged into it.
+            units.extend(
+                r.unit_id
+                for r in directory
+                if r.successor_id and directory.current(r.unit_id).unit_id == actor.unit_id
+            )
+        jurisdiction = None if ADMIN in actor.roles else actor.jurisdiction
+        return cls(jurisdiction, tuple(units), tuple(dict.fromkeys(hidden)))
+
+    def covers(self, prefix: str) -> bool:
+        """May the caller look at the whole area ``prefix``?"""
+        if self.jurisdiction is None:
+            return True
+        return bool(self.jurisdiction) and prefix.startswith(self.jurisdiction)
+
+    def check_covers(self, prefix: str) -> None:
+        if not self.covers(prefix):
+            raise forbidden("OUT_OF_JURISDICTION", jurisdiction=self.jurisdiction, area=prefix)

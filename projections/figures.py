@@ -52,13 +52,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from domain.access import ReadScope
 from domain.errors import invalid
 from domain.units import Directory, UnitRecord
 from projections import figures_counts as counts
 from projections.area_titles import area_titles
 from projections.db import Cursor, ViewDatabase
 from projections.figure_values import AreaCases, Tally, case_figures, kind_figures
-from projections.ledger_query import PREFIX_LENGTHS, Scope, check_prefix
+from projections.ledger_query import PREFIX_LENGTHS, check_prefix
 from projections.supervision_query import TIER_BY_PREFIX_LENGTH
 
 
@@ -123,7 +124,7 @@ def is_own_level(area: str, prefix: str) -> bool:
 
 def figures(
     db: ViewDatabase,
-    scope: Scope,
+    scope: ReadScope,
     prefix: str,
     period_start: date,
     period_end: date,

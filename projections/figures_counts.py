@@ -21,8 +21,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from domain.access import ReadScope
 from projections.db import Cursor
-from projections.ledger_query import Scope, code_range
+from projections.ledger_query import code_range, hidden_clause
 
 FIGURE_STEPS = ("transfer", "accept", "answer")
 
@@ -40,12 +41,12 @@ class Cases:
     from the caller, and minus every accusation when the output is meant for circulation."""
 
     prefix: str
-    scope: Scope
+    scope: ReadScope
     accusations: bool = True
 
     def where(self) -> tuple[str, list[Any]]:
         lo, hi = code_range(self.prefix)
-        hidden, params = self.scope.hidden_clause("c.accused_unit_id")
+        hidden, params = hidden_clause(self.scope, "c.accused_unit_id")
         clause = f"c.division_code BETWEEN %s AND %s AND {hidden}"
         if not self.accusations:
             clause += " AND c.category <> 'accusation'"

@@ -1,6 +1,6 @@
 """Reading the ledger: who may see which rows, the filters of a 台账, paging and the CSV export.
 
-Every query takes the caller's ``Scope`` (jurisdiction, units they answer for, accusations
+Every query takes the caller's ``ReadScope`` (jurisdiction, units they answer for, accusations
 hidden from them) and ``today``: "overdue" and warning levels are decided on that day, never
 stored.
 """
@@ -15,10 +15,10 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from domain.acts import Actor
+from domain.access import ReadScope
 from domain.classification import Category
 from domain.deadlines import Deadline
-from domain.errors import forbidden, invalid
+from domain.errors import invalid
 from domain.labels import (
     CATEGORY_LABELS,
     CHANNEL_LABELS,
@@ -35,44 +35,10 @@ PREFIX_LENGTHS = (2, 4, 6, 9, 12)
 MAX_PAGE = 1000
 
 
-@dataclass(frozen=True)
-class Scope:
-    """What a caller may see: their jurisdiction (``None`` = everything, for admins), the units
-    they answer for, and the accused units whose accusations are hidden from them (their own
-    unit and every unit above it: Art.30, 46)."""
-
-    jurisdiction: str | None
-    unit_ids: tuple[str, ...]
-    hidden_accused: tuple[str, ...]
-
-    @classmethod
-    def of(cls, actor: Actor, directory: Directory) -> Scope:
-        hidden = [actor.unit_id]
-        units = [actor.unit_id]
-        if actor.unit_id in directory:
-            hidden.extend(a.unit_id for a in directory.ancestors(actor.unit_id))
-            # Art.24: a successor answers for the cases of the units merged into it.
-            units.extend(
-                r.unit_id
-                for r in directory
-                if r.successor_id and directory.current(r.unit_id).unit_id == actor.unit_id
-            )
-        jurisdiction = None if "admin" in actor.roles else actor.jurisdiction
-        return cls(jurisdiction, tuple(units), tuple(dict.fromkeys(hidden)))
-
-    def covers(self, prefix: str) -> bool:
-        """May the caller look at the whole area ``prefix``?"""
-        if self.jurisdiction is None:
-            return True
-        return bool(self.jurisdiction) and prefix.startswith(self.jurisdiction)
-
-    def check_covers(self, prefix: str) -> None:
-        if not self.covers(prefix):
-            raise forbidden("OUT_OF_JURISDICTION", jurisdiction=self.jurisdiction, area=prefix)
-
-    def hidden_clause(self, column: str = "accused_unit_id") -> tuple[str, list[Any]]:
-        marks = ", ".join(["%s"] * len(self.hidden_accused))
-        return f"{column} NOT IN ({marks})", list(self.hidden_accused)
+def hidden_clause(scope: ReadScope, column: str = "accused_unit_id") -> tuple[str, list[Any]]:
+    """SQL for "not an accusation hidden from the reader" (``ReadScope.hidden_accused``)."""
+    marks = ", ".join(["%s"] * len(scope.hidden_accused))
+    return f"{column} NOT IN ({marks})", list(scope.hidden_accused)
 
 
 def accusation_case_ids(rows: Iterable[Mapping[str, Any]]) -> list[UUID]:
@@ -127,10 +93,10 @@ class LedgerFilter:
             raise invalid("PAGING_INVALID", "分页参数无效", limit=self.limit, offset=self.offset)
 
 
-def visibility_clause(scope: Scope, alias: str = "c") -> tuple[str, list[Any]]:
+def visibility_clause(scope: ReadScope, alias: str = "c") -> tuple[str, list[Any]]:
     """Rows the caller may see: in their jurisdiction or passed through their units, and never
     an accusation against their unit or a unit above it."""
-    hidden, params = scope.hidden_clause(f"{alias}.accused_unit_id")
+    hidden, params = hidden_clause(scope, f"{alias}.accused_unit_id")
     if scope.jurisdiction is None:
         return hidden, params
     parts: list[str] = []
@@ -146,7 +112,7 @@ def visibility_clause(scope: Scope, alias: str = "c") -> tuple[str, list[Any]]:
     return f"{hidden} AND ({' OR '.join(parts)})", params
 
 
-def _where(scope: Scope, f: LedgerFilter, today: date) -> tuple[str, list[Any]]:
+def _where(scope: ReadScope, f: LedgerFilter, today: date) -> tuple[str, list[Any]]:
     clause, params = visibility_clause(scope)
     parts = [clause]
     if f.unit_id:
@@ -224,7 +190,7 @@ def _present(row: dict[str, Any], today: date, directory: Directory) -> dict[str
 
 def ledger_page(
     db: ViewDatabase,
-    scope: Scope,
+    scope: ReadScope,
     f: LedgerFilter,
     today: date,
     directory: Directory,
@@ -285,7 +251,7 @@ def _cell(value: Any) -> str:
 
 def ledger_csv(
     db: ViewDatabase,
-    scope: Scope,
+    scope: ReadScope,
     f: LedgerFilter,
     today: date,
     directory: Directory,

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from domain.access import ReadScope
 from domain.acts import DEFAULT_RULES, Rules
 from domain.chain import event_id_text
 from domain.errors import invalid
@@ -41,7 +42,7 @@ from domain.matters import matter_label
 from domain.recommendations import POLICY_RECIPIENT_KINDS, RecommendationKind
 from domain.units import Directory, UnitRecord
 from projections.db import Cursor
-from projections.ledger_query import PREFIX_LENGTHS, Scope, code_range
+from projections.ledger_query import PREFIX_LENGTHS, code_range, hidden_clause
 
 Candidate = dict[str, Any]
 
@@ -92,7 +93,7 @@ class Period:
 class Area:
     """What every rule reads: the caller's scope, the area and period, the day judged on."""
 
-    scope: Scope
+    scope: ReadScope
     prefix: str
     period: Period
     thresholds: Thresholds
@@ -108,7 +109,7 @@ class Area:
         return [*self.range(), self.period.start.isoformat(), self.period.end.isoformat()]
 
     def hidden(self, column: str) -> tuple[str, list[Any]]:
-        return self.scope.hidden_clause(column)
+        return hidden_clause(self.scope, column)
 
     def unit_in_area(self, unit_id: str) -> UnitRecord | None:
         """The unit now answering for ``unit_id`` if it sits in the area and is not the caller's

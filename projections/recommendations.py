@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
+from domain.access import ReadScope
 from domain.acts import DEFAULT_RULES, Rules
 from domain.calendar import china_date
 from domain.labels import RECOMMENDATION_STATUS_LABELS
@@ -26,7 +27,7 @@ from domain.recommendations import Recommendation, RecommendationKind
 from domain.units import Directory
 from projections.accountability_candidates import accountability
 from projections.db import Cursor, ViewDatabase, day_text, micros
-from projections.ledger_query import Scope, check_prefix, code_range
+from projections.ledger_query import check_prefix, code_range
 from projections.recommendation_rules import (
     Area,
     Candidate,
@@ -152,7 +153,7 @@ class RecommendationProjection:
 # ------------------------------------------------------------------ candidates
 def candidates(
     db: ViewDatabase,
-    scope: Scope,
+    scope: ReadScope,
     prefix: str,
     period: Period,
     thresholds: Thresholds,
@@ -199,7 +200,7 @@ def _issued_keys(cur: Cursor, keys: Sequence[str]) -> set[str]:
 
 
 # ------------------------------------------------------------------ issued ones
-def _visible(scope: Scope, prefix: str) -> tuple[str, list[Any]]:
+def _visible(scope: ReadScope, prefix: str) -> tuple[str, list[Any]]:
     """Recommendations about the area, less those citing an accusation against the caller's
     unit or a unit above it."""
     lo, hi = code_range(prefix)
@@ -248,7 +249,7 @@ def _present(
 
 def issued(
     db: ViewDatabase,
-    scope: Scope,
+    scope: ReadScope,
     prefix: str,
     today: date,
     directory: Directory,
@@ -280,7 +281,7 @@ def issued(
 # ------------------------------------------------------------------ the dashboard
 def rollup_section(
     cur: Cursor,
-    scope: Scope,
+    scope: ReadScope,
     prefix: str,
     day: date,
     as_of: datetime | None,

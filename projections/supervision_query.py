@@ -15,12 +15,19 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from domain.access import ReadScope
 from domain.calendar import china_date
 from domain.labels import STAGE_LABELS, STEP_LABELS
 from domain.units import Directory, Tier, UnitKind
 from projections import supervision_snapshots as snapshots
 from projections.db import Cursor, ViewDatabase, micros
-from projections.ledger_query import DUTY_STEPS, PREFIX_LENGTHS, Scope, check_prefix, code_range
+from projections.ledger_query import (
+    DUTY_STEPS,
+    PREFIX_LENGTHS,
+    check_prefix,
+    code_range,
+    hidden_clause,
+)
 from projections.recommendations import rollup_section as recommendations_section
 
 # The tier an area prefix names (2 digits a province … 12 a village), in words.
@@ -51,7 +58,7 @@ def _child_length(prefix: str) -> int | None:
 
 def rollup(
     db: ViewDatabase,
-    scope: Scope,
+    scope: ReadScope,
     prefix: str,
     directory: Directory,
     *,
@@ -137,7 +144,7 @@ def _merge(into: Areas, other: Areas, sign: int) -> None:
 class _AreaQuery:
     """The figures of an area and of its areas one tier down, from counters or versions."""
 
-    scope: Scope
+    scope: ReadScope
     prefix: str
     child: int | None
 
@@ -152,7 +159,7 @@ class _AreaQuery:
             where += " OR (lvl = %s AND prefix BETWEEN %s AND %s)"
             c = self.child
             params.extend([c, self.prefix.ljust(c, "0"), self.prefix.ljust(c, "9")])
-        hidden, hidden_params = self.scope.hidden_clause("accused")
+        hidden, hidden_params = hidden_clause(self.scope, "accused")
         where = f"{where}) AND {hidden}"
         params.extend(hidden_params)
         areas: Areas = defaultdict(_Area)
@@ -191,7 +198,7 @@ class _AreaQuery:
         lo, hi = code_range(self.prefix)
         length = self.child or len(self.prefix)
         iso = day.isoformat()
-        hidden, hidden_params = self.scope.hidden_clause("v.accused_unit_id")
+        hidden, hidden_params = hidden_clause(self.scope, "v.accused_unit_id")
         chosen = which.format(a="v")
         areas: Areas = defaultdict(_Area)
         cur.execute(
@@ -231,10 +238,10 @@ class _AreaQuery:
 
 # ------------------------------------------------------------ leader-owned cases
 def _leader_cases(
-    cur: Cursor, scope: Scope, prefix: str, day: date, as_of: datetime | None
+    cur: Cursor, scope: ReadScope, prefix: str, day: date, as_of: datetime | None
 ) -> dict[str, Any]:
     lo, hi = code_range(prefix)
-    hidden, hidden_params = scope.hidden_clause("v.accused_unit_id")
+    hidden, hidden_params = hidden_clause(scope, "v.accused_unit_id")
     if as_of is None:
         valid, valid_params = "v.valid_to IS NULL", []
     else:

@@ -21,13 +21,14 @@ from datetime import date, timedelta
 from typing import Any
 
 from domain import access
+from domain.access import ReadScope
 from domain.acts import DEFAULT_RULES, Actor, Rules
 from domain.errors import invalid, not_found
 from domain.faults import FaultKind
 from domain.labels import CATEGORY_LABELS, CHANNEL_LABELS
 from domain.units import Directory
 from projections.db import Cursor, ViewDatabase
-from projections.ledger_query import MAX_PAGE, Scope, check_prefix, code_range
+from projections.ledger_query import MAX_PAGE, check_prefix, code_range
 from projections.trail import READS
 from projections.trail_present import (
     CaseEvents,
@@ -40,10 +41,10 @@ from projections.trail_present import (
 from projections.trail_sql import fault_union
 
 
-def trail_scope(actor: Actor, directory: Directory) -> Scope:
+def trail_scope(actor: Actor, directory: Directory) -> ReadScope:
     """What a trail reader may see; anyone but an inspector or administrator is refused."""
     access.check_may(actor, access.Duty.READ_TRAIL)
-    return Scope.of(actor, directory)
+    return ReadScope.of(actor, directory)
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,7 @@ class FaultFilter:
             raise invalid("PAGING_INVALID", "分页参数无效", limit=self.limit, offset=self.offset)
 
 
-def _area(scope: Scope, division: str | None) -> str | None:
+def _area(scope: ReadScope, division: str | None) -> str | None:
     """The area searched: the asked prefix, else the reader's jurisdiction (None: everything,
     for administrators); refused when the reader's jurisdiction does not cover it."""
     area = check_prefix(division) if division else scope.jurisdiction
@@ -92,7 +93,7 @@ def _area(scope: Scope, division: str | None) -> str | None:
 
 def fault_page(
     db: ViewDatabase,
-    scope: Scope,
+    scope: ReadScope,
     f: FaultFilter,
     today: date,
     directory: Directory,
@@ -116,7 +117,7 @@ def fault_page(
 
 def _faults(
     cur: Cursor,
-    scope: Scope,
+    scope: ReadScope,
     f: FaultFilter,
     area: str | None,
     today: date,
@@ -142,7 +143,7 @@ def _faults(
 
 
 def fault_conditions(
-    scope: Scope, f: FaultFilter, area: str | None, today: date, urge_grace: int
+    scope: ReadScope, f: FaultFilter, area: str | None, today: date, urge_grace: int
 ) -> dict[str, Any]:
     """The filters as ``projections.trail_sql`` takes them (days as ISO text)."""
     # An urge not made falls in the period by the day after the grace ran out.
@@ -184,7 +185,7 @@ def _events_of(cur: Cursor, case_ids: list[str]) -> dict[str, CaseEvents]:
 
 def case_trail(
     db: ViewDatabase,
-    scope: Scope,
+    scope: ReadScope,
     case_id: str,
     today: date,
     directory: Directory,

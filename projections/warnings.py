@@ -9,12 +9,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+from domain.access import ReadScope
 from domain.deadlines import WARNING_LEVELS, Deadline
 from domain.errors import forbidden, invalid
 from domain.labels import STAGE_LABELS, STEP_LABELS, WARNING_LABELS
 from domain.units import Directory
 from projections.db import ViewDatabase
-from projections.ledger_query import Scope, visibility_clause
+from projections.ledger_query import visibility_clause
 
 MAX_WITHIN_DAYS = 366
 
@@ -30,7 +31,7 @@ def _units_answered_for(unit_id: str, directory: Directory) -> list[str]:
     return units
 
 
-def check_unit_visible(scope: Scope, unit_id: str, directory: Directory) -> None:
+def check_unit_visible(scope: ReadScope, unit_id: str, directory: Directory) -> None:
     """A caller sees warnings of their own unit, or of units inside their jurisdiction."""
     if unit_id in scope.unit_ids:
         return
@@ -43,7 +44,7 @@ def check_unit_visible(scope: Scope, unit_id: str, directory: Directory) -> None
 
 def unit_warnings(
     db: ViewDatabase,
-    scope: Scope,
+    scope: ReadScope,
     unit_id: str,
     within_days: int,
     today: date,

@@ -14,12 +14,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from domain.access import ReadScope
 from domain.labels import CATEGORY_LABELS, STEP_LABELS
 from domain.units import Directory
 from projections import figures_counts as counts
 from projections.db import ViewDatabase
 from projections.figures import Period
-from projections.ledger_query import Scope, check_prefix
+from projections.ledger_query import check_prefix
 
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 200
@@ -27,7 +28,7 @@ MAX_LIMIT = 200
 
 def worst_late(
     db: ViewDatabase,
-    scope: Scope,
+    scope: ReadScope,
     prefix: str,
     period_start: date,
     period_end: date,

@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import uuid4
 
+from domain.access import ReadScope
 from domain.acts import Act, Actor
 from domain.application import CaseService
 from domain.calendar import CHINA
@@ -28,7 +29,7 @@ from gateways.settings import Settings
 from gateways.store import analyze_events
 from gateways.wiring import build_service, build_view_database
 from projections.db import instant
-from projections.ledger_query import LedgerFilter, Scope, ledger_page
+from projections.ledger_query import LedgerFilter, ledger_page
 from projections.registry import all_projections
 from projections.runner import CATCH_UP_BATCH, ProjectionRunner
 from projections.supervision_query import rollup
@@ -191,7 +192,7 @@ def measure(settings: Settings, name: str, n_cases: int, queries: int = 200) -> 
             "python_loop_ns": loop_ns,
         }
         directory = service.directory
-        city = Scope.of(_official(f"{CITY}-bureau", {"bureau"}, CITY), directory)
+        city = ReadScope.of(_official(f"{CITY}-bureau", {"bureau"}, CITY), directory)
         today = date(2026, 1, 15)
         if name == "supervision":
             current = _timed(lambda: rollup(db, city, CITY, directory, today=today), queries)

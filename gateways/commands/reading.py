@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from domain.access import ReadScope
 from domain.acts import SYSTEM, Actor
 from domain.application import CaseService
 from domain.calendar import china_date
@@ -23,7 +24,6 @@ from domain.units import Directory
 from gateways.settings import Settings
 from gateways.wiring import build_service, build_view_database
 from projections.db import ViewDatabase
-from projections.ledger_query import Scope
 from projections.registry import all_projections
 from projections.runner import ProjectionRunner
 
@@ -39,7 +39,7 @@ class Reading:
     db: ViewDatabase
     directory: Directory
     actor: Actor
-    scope: Scope
+    scope: ReadScope
     today: date
 
 
@@ -81,7 +81,7 @@ def reading(settings: Settings, args: argparse.Namespace) -> Iterator[Reading]:
             db,
             directory,
             actor,
-            Scope.of(actor, directory),
+            ReadScope.of(actor, directory),
             china_date(service.clock.now()),
         )
     finally:

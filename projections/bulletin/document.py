@@ -15,6 +15,7 @@ from calendar import monthrange
 from datetime import date
 from typing import Any
 
+from domain.access import ReadScope
 from domain.errors import invalid
 from domain.labels import FIGURE_LABELS
 from domain.periods import ACCEPT, ANSWER, TRANSFER
@@ -22,7 +23,7 @@ from domain.units import Directory
 from projections.area_titles import area_titles, bureau_of
 from projections.db import ViewDatabase
 from projections.figures import figures
-from projections.ledger_query import Scope, check_prefix
+from projections.ledger_query import check_prefix
 from projections.worst_late import worst_late
 
 LATE_CASES = 10
@@ -66,7 +67,7 @@ def percent(rate: float | None) -> str:
 
 def bulletin(
     db: ViewDatabase,
-    scope: Scope,
+    scope: ReadScope,
     prefix: str,
     month: str,
     directory: Directory,

@@ -48,13 +48,13 @@ from uuid import UUID
 
 import pytest
 
+from domain.access import ReadScope
 from domain.acts import Actor
 from domain.application import CaseService
 from domain.units import Directory
 from gateways.settings import Settings
 from projections.db import ViewDatabase
 from projections.figures import figures
-from projections.ledger_query import Scope
 from projections.runner import ProjectionRunner
 from projections.trail import TrailProjection
 from tests.integration.projection_support import view_db
@@ -239,7 +239,7 @@ class May:
         return self.service.directory
 
     def figures(self, prefix: str = "330106", viewer: Actor | None = None, **kw: Any) -> dict:
-        scope = Scope.of(viewer or official(COUNTY_BUREAU), self.directory)
+        scope = ReadScope.of(viewer or official(COUNTY_BUREAU), self.directory)
         start, end = kw.pop("period", MAY)
         return figures(self.db, scope, prefix, start, end, self.directory, kw.pop("today", JUDGED))
 

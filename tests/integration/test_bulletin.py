@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
+from domain.access import ReadScope
 from domain.acts import Actor
 from domain.errors import InvalidInput, OutOfScope
 from projections.bulletin import bulletin, month_period, render
-from projections.ledger_query import Scope
 from tests.integration import figures_story
 from tests.integration.figures_story import JUDGED, May
 from tests.scenario_support import COUNTY_BUREAU, TOWN_2, official
@@ -22,7 +22,7 @@ may = figures_story.may  # the story told once per store (a module-scoped fixtur
 
 
 def document(may: May, prefix: str = "330106", viewer: Actor | None = None) -> dict[str, Any]:
-    scope = Scope.of(viewer or official(COUNTY_BUREAU), may.directory)
+    scope = ReadScope.of(viewer or official(COUNTY_BUREAU), may.directory)
     return bulletin(may.db, scope, prefix, "2026-05", may.directory, JUDGED)
 
 

@@ -54,9 +54,9 @@ from typing import Any
 
 import pytest
 
+from domain.access import ReadScope
 from domain.errors import InvalidInput, OutOfScope
 from gateways.settings import Settings
-from projections.ledger_query import Scope
 from projections.worst_late import worst_late
 from tests.integration import figures_story
 from tests.integration.figures_story import (
@@ -177,7 +177,7 @@ def test_a_running_month_is_judged_on_today(may: May) -> None:
 
 
 def test_the_worst_late_cases_of_may(may: May) -> None:
-    scope = Scope.of(official(COUNTY_BUREAU), may.directory)
+    scope = ReadScope.of(official(COUNTY_BUREAU), may.directory)
     late = worst_late(may.db, scope, "330106", *MAY, may.directory, JUDGED)
     # Periods ending on a rest day end on the next working day: k5's answer was due Monday
     # 03-23 (not Saturday 03-21), k2's on 05-06 and k8's transfer on 05-06 (not 05-04 and

@@ -42,12 +42,12 @@ from typing import Any
 
 import pytest
 
+from domain.access import ReadScope
 from domain.acts import Actor
 from gateways.settings import Settings
 from projections.bulletin import bulletin, render
 from projections.db import ViewDatabase
 from projections.figures import figures
-from projections.ledger_query import Scope
 from projections.runner import ProjectionRunner
 from projections.trail import TrailProjection
 from projections.worst_late import worst_late
@@ -87,7 +87,7 @@ def read(
 ) -> dict[str, Any]:
     ProjectionRunner(world.service, db, [TrailProjection()]).catch_up()
     directory = world.service.directory
-    scope = Scope.of(viewer or official(COUNTY_BUREAU), directory)
+    scope = ReadScope.of(viewer or official(COUNTY_BUREAU), directory)
     return figures(db, scope, prefix, *period, directory, date(2026, 6, 1))
 
 
@@ -152,7 +152,7 @@ def test_scenario_18_an_anonymous_letter_is_never_late_for_notice(
     world.act(sent, TOWN_1, "accept", path="6")
     accept = read(world, db, SPRING)["handling_units"]["timely_acceptance"]
     assert (share(accept), accept["rate"]) == ((0, 0), None)
-    scope = Scope.of(official(COUNTY_BUREAU), world.service.directory)
+    scope = ReadScope.of(official(COUNTY_BUREAU), world.service.directory)
     late = worst_late(db, scope, "330106", *SPRING, world.service.directory, date(2026, 6, 1))
     # No notice duty is listed; the answer, which anonymity does not remove, still counts.
     assert [c["step"] for c in late] == ["answer"] and late[0]["case_id"] == str(direct)
@@ -193,7 +193,7 @@ def test_an_accusation_received_by_discipline_inspection_is_never_late_for_notic
     accept = found["handling_units"]["timely_acceptance"]
     assert (share(accept), accept["rate"]) == ((0, 0), None)
     assert share(found["bureaus"]["timely_acceptance"]) == (1, 1)
-    scope = Scope.of(official(COUNTY_BUREAU), world.service.directory)
+    scope = ReadScope.of(official(COUNTY_BUREAU), world.service.directory)
     late = worst_late(db, scope, "330106", *SPRING, world.service.directory, date(2026, 6, 1))
     # No notice duty is listed; the answer, due by the configured period, still counts.
     assert [(c["step"], c["unit_id"]) for c in late] == [("answer", COUNTY_DI)]
@@ -246,7 +246,7 @@ def test_without_accusations_no_count_and_no_listed_case_shows_one(
     accusation_and_letter(world)
     ProjectionRunner(world.service, db, [TrailProjection()]).catch_up()
     directory = world.service.directory
-    scope = Scope.of(official(COUNTY_BUREAU), directory)
+    scope = ReadScope.of(official(COUNTY_BUREAU), directory)
     day = date(2026, 6, 1)
     kept = figures(db, scope, "330106", *MARCH, directory, day, accusations=False)
     assert kept["cases"]["registrations"] == 1
@@ -260,7 +260,7 @@ def test_the_circulated_bulletin_leaves_the_accusation_out(world: World, db: Vie
     accusation_and_letter(world)
     ProjectionRunner(world.service, db, [TrailProjection()]).catch_up()
     directory = world.service.directory
-    scope = Scope.of(official(COUNTY_BUREAU), directory)
+    scope = ReadScope.of(official(COUNTY_BUREAU), directory)
     doc = bulletin(db, scope, "330106", "2026-03", directory, date(2026, 6, 1))
     assert doc["figures"]["cases"]["registrations"] == 1 and doc["late_cases"] == []
     page = render(doc)
@@ -279,5 +279,5 @@ def test_nothing_is_pending_on_a_concluded_case(world: World, db: ViewDatabase) 
     found = read(world, db, SPRING)
     accept = found["handling_units"]["timely_acceptance"]  # the decline was a timely notice
     assert (accept["numerator"], accept["denominator"]) == (1, 1)
-    scope = Scope.of(official(COUNTY_BUREAU), world.service.directory)
+    scope = ReadScope.of(official(COUNTY_BUREAU), world.service.directory)
     assert worst_late(db, scope, "330106", *SPRING, world.service.directory, date(2026, 6, 1)) == []

@@ -15,12 +15,13 @@ from uuid import UUID
 
 import pytest
 
+from domain.access import ReadScope
 from domain.acts import Actor
 from domain.errors import InvalidInput
 from gateways.commands.views import view
 from gateways.settings import Settings
 from projections.db import ViewDatabase
-from projections.ledger_query import LedgerFilter, Scope, ledger_csv, ledger_page
+from projections.ledger_query import LedgerFilter, ledger_csv, ledger_page
 from tests.integration.projection_support import populate, runner, view_db
 from tests.scenario_support import (
     COUNTY_BUREAU,
@@ -64,7 +65,7 @@ def _page(
 ) -> dict:
     world, db, _ = ledger
     directory = world.service.directory
-    scope = Scope.of(actor or official(COUNTY_BUREAU), directory)
+    scope = ReadScope.of(actor or official(COUNTY_BUREAU), directory)
     return ledger_page(db, scope, LedgerFilter(**filters), world.day(on), directory)  # type: ignore[arg-type]
 
 
@@ -173,7 +174,7 @@ def test_the_csv_export_opens_in_excel_with_chinese_headers(ledger) -> None:
     text = "".join(
         ledger_csv(
             db,
-            Scope.of(official(COUNTY_BUREAU), directory),
+            ReadScope.of(official(COUNTY_BUREAU), directory),
             LedgerFilter(),
             world.day(22),  # the day after f's transfer period ran out (see the story)
             directory,
@@ -198,7 +199,7 @@ def test_the_csv_export_hides_the_accusation_from_the_accused(ledger) -> None:
     text = "".join(
         ledger_csv(
             db,
-            Scope.of(official(TOWN_2), directory),
+            ReadScope.of(official(TOWN_2), directory),
             LedgerFilter(),
             world.day(21),
             directory,

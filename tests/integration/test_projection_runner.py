@@ -11,11 +11,11 @@ from collections.abc import Iterator
 
 import pytest
 
+from domain.access import ReadScope
 from domain.units import Directory
 from gateways.settings import Settings
 from gateways.store import analyze_events
 from projections.db import ViewDatabase
-from projections.ledger_query import Scope
 from projections.runner import ProjectionRunner
 from projections.supervision_query import rollup
 from tests.integration.projection_support import dump, later, populate, runner, view_db
@@ -53,7 +53,7 @@ def clean_build(r: ProjectionRunner) -> dict[str, list[tuple[object, ...]]]:
 
 
 def county_registrations(db: ViewDatabase, directory: Directory, world: World) -> int:
-    scope = Scope.of(official(COUNTY_BUREAU), directory)
+    scope = ReadScope.of(official(COUNTY_BUREAU), directory)
     figures = rollup(db, scope, "330106", directory, today=world.today())
     return int(figures["registrations"])
 

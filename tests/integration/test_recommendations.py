@@ -15,6 +15,7 @@ from uuid import UUID
 
 import pytest
 
+from domain.access import ReadScope
 from domain.acts import Actor
 from domain.chain import event_id
 from domain.errors import NotFound, RuleViolation
@@ -22,7 +23,6 @@ from domain.recommendation_service import RecommendationService
 from domain.units import UnitKind, UnitRecord
 from gateways.settings import Settings
 from projections.db import ViewDatabase
-from projections.ledger_query import Scope
 from projections.recommendations import Period, Thresholds, candidates, issued
 from projections.registry import all_projections
 from projections.runner import ProjectionRunner
@@ -74,7 +74,7 @@ def found(
 ) -> list[dict[str, Any]]:
     runner.catch_up()
     directory = world.service.directory
-    scope = Scope.of(viewer or official(COUNTY_BUREAU), directory)
+    scope = ReadScope.of(viewer or official(COUNTY_BUREAU), directory)
     page = candidates(db, scope, prefix, period, Thresholds(), world.today(), directory)
     return list(page["candidates"])
 
@@ -172,7 +172,7 @@ def test_scenario_13_the_candidate_is_issuable_only_with_serious_consequences(
     assert not again.created and again.recommendation.id == first.recommendation.id
     listed = issued(
         db,
-        Scope.of(official(COUNTY_BUREAU), world.service.directory),
+        ReadScope.of(official(COUNTY_BUREAU), world.service.directory),
         "330106",
         world.today(),
         world.service.directory,
@@ -193,7 +193,7 @@ def test_scenario_13_an_unanswered_improve_work_recommendation_shows_on_the_dash
     ).recommendation.id  # answer due on day 50
     runner.catch_up()
     directory = world.service.directory
-    scope = Scope.of(official(COUNTY_BUREAU), directory)
+    scope = ReadScope.of(official(COUNTY_BUREAU), directory)
 
     def board(day: int) -> dict[str, Any]:
         return rollup(db, scope, "330106", directory, today=world.day(day))["recommendations"]
@@ -207,7 +207,7 @@ def test_scenario_13_an_unanswered_improve_work_recommendation_shows_on_the_dash
     assert [i["id"] for i in overdue] == [str(rec_id)]
     # The town sees its own recommendation on its own dashboard.
     town = rollup(
-        db, Scope.of(official(TOWN_1), directory), "330106001", directory, today=world.day(51)
+        db, ReadScope.of(official(TOWN_1), directory), "330106001", directory, today=world.day(51)
     )
     assert town["recommendations"]["overdue"] == 1
 
@@ -421,7 +421,7 @@ def test_accusations_never_show_in_the_accused_units_candidates(
     runner.catch_up()
     directory = world.service.directory
     for viewer, shown in ((official(COUNTY_BUREAU), 1), (wide_town_2, 0)):
-        scope = Scope.of(viewer, directory)
+        scope = ReadScope.of(viewer, directory)
         assert issued(db, scope, "330106", world.today(), directory)["total"] == shown
         board = rollup(db, scope, "330106", directory, today=world.day(60))
         assert board["recommendations"]["issued"] == shown

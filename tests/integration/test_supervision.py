@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
+from domain.access import ReadScope
 from domain.acts import Actor
 from domain.errors import InvalidInput, OutOfScope
 from gateways.settings import Settings
 from projections.db import ViewDatabase
-from projections.ledger_query import Scope
 from projections.supervision_query import rollup
 from tests.integration.projection_support import later, petitioner, populate, runner, view_db
 from tests.scenario_support import (
@@ -44,7 +44,7 @@ def dashboard(
     as_of: datetime | None = None,
 ) -> dict[str, Any]:
     directory = world.service.directory
-    scope = Scope.of(actor or official(COUNTY_BUREAU), directory)
+    scope = ReadScope.of(actor or official(COUNTY_BUREAU), directory)
     if as_of is not None:
         return rollup(db, scope, prefix, directory, as_of=as_of)
     return rollup(db, scope, prefix, directory, today=world.today())
@@ -209,7 +209,7 @@ def test_both_ways_of_reading_the_past_agree(world: World, db: ViewDatabase) -> 
         (wide_town_2, "330106"),
     )
     for viewer, prefix in viewers:
-        scope = Scope.of(viewer, directory)
+        scope = ReadScope.of(viewer, directory)
         for day in range(-1, 45):
             for hour in (0, 10, 11):
                 instant = at(world.day(day), hour)

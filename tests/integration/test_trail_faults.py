@@ -19,13 +19,13 @@ from uuid import UUID
 
 import pytest
 
+from domain.access import ReadScope
 from domain.acts import Rules
 from domain.deadlines import deadlines_of
 from domain.faults import NOT_URGED, RETRANSFER
 from gateways.settings import Settings
 from projections.db import ViewDatabase
 from projections.figures import figures
-from projections.ledger_query import Scope
 from projections.trail_query import FaultFilter, case_trail, fault_page, trail_scope
 from tests.integration.projection_support import petitioner, runner, view_db
 from tests.integration.test_trail import Story, cited, found, ids, trail
@@ -213,7 +213,7 @@ def test_an_agreed_objection_is_no_fault_and_a_stalled_return_is_the_bureaus(
     )
     # Open, and undone past its last day at the end of March: a backlog case of town 1's area.
     directory = world.service.directory
-    scope = Scope.of(official(COUNTY_BUREAU), directory)
+    scope = ReadScope.of(official(COUNTY_BUREAU), directory)
     march = figures(
         db, scope, "330106", date(2026, 3, 1), date(2026, 3, 31), directory, world.day(40)
     )

@@ -14,11 +14,11 @@ from typing import Any
 
 import pytest
 
+from domain.access import ReadScope
 from domain.acts import Actor
 from domain.errors import InvalidInput, OutOfScope
 from gateways.settings import Settings
 from projections.db import ViewDatabase
-from projections.ledger_query import Scope
 from projections.warnings import unit_warnings
 from tests.integration.projection_support import populate, runner, view_db
 from tests.scenario_support import COUNTY_BUREAU, COUNTY_DI, TOWN_1, TOWN_2, World, official
@@ -42,7 +42,7 @@ def warnings_of(
 ) -> dict[str, Any]:
     world, db, _ = story
     directory = world.service.directory
-    scope = Scope.of(viewer or official(unit_id), directory)
+    scope = ReadScope.of(viewer or official(unit_id), directory)
     return unit_warnings(db, scope, unit_id, within, world.day(on), directory)
 
 

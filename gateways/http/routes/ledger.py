@@ -15,13 +15,13 @@ from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
+from domain.access import ReadScope
 from domain.acts import Actor
 from domain.application import CaseService
 from gateways.http.deps import Caller, Service, Views, today_of
 from gateways.http.errors import error_responses
 from projections.ledger_query import (
     LedgerFilter,
-    Scope,
     accusation_case_ids,
     ledger_csv,
     ledger_page,
@@ -31,8 +31,8 @@ router = APIRouter(prefix="/api/v1", tags=["台账 ledger"])
 
 
 # ------------------------------------------------------------- shared plumbing
-def scope_of(service: CaseService, actor: Actor) -> Scope:
-    return Scope.of(actor, service.directory)
+def scope_of(service: CaseService, actor: Actor) -> ReadScope:
+    return ReadScope.of(actor, service.directory)
 
 
 def record_reads(
