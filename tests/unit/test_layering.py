@@ -13,7 +13,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 FORBIDDEN = {
-    "domain": ("projections", "gateways"),
+    # The domain is the regulation and its use cases: threads, databases and serialisation
+    # are the store adapter's (gateways/persistence), never the domain's.
+    "domain": ("projections", "gateways", "threading", "psycopg", "sqlite3", "pickle"),
     "projections": ("gateways",),
 }
 
