@@ -93,12 +93,11 @@ class CaseService(Registering, Reading):
         position. A refusal or a conflict on a state the store remembered (another process
         may have moved the case on since) is decided again on the latest state."""
         access.check_may_do(actor, type(command))
-        handle = HANDLERS[type(command)]
         latest = False
         for _ in range(SAVE_ATTEMPTS):
             case = self._get(case_id, latest=latest)
             try:
-                handle(case, self._act(actor, case, command.occurred_at), command)
+                self.act_on(case, actor, command)
             except DomainError:
                 if latest:
                     raise
@@ -109,6 +108,11 @@ class CaseService(Registering, Reading):
             except IntegrityError:
                 latest = True
         raise refuse("CONCURRENT_UPDATE")
+
+    def act_on(self, case: Petition, actor: Actor, command: CaseCommand) -> None:
+        """The act itself, on a case already loaded: its events are pending until saved."""
+        access.check_may_do(actor, type(command))
+        HANDLERS[type(command)](case, self._act(actor, case, command.occurred_at), command)
 
     def _act(self, actor: Actor, case: Petition, occurred_at: datetime | None) -> Act:
         """The circumstances of an act on ``case``; the actor must see the case at all."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Mapping, Sequence
+from concurrent.futures import Future
 from datetime import date
 from typing import Any, ClassVar
 from uuid import UUID
@@ -144,6 +145,26 @@ class LibraryStore(Application[UUID]):
             self.cache.put(aggregate.id, aggregate)
         self._directory.saw(pending)
         return recordings[-1].notification.id if recordings else None
+
+    def save_soon(self, aggregate: Aggregate) -> Future[int | None]:
+        """``save`` for a caller that must not block (an event loop): the group commit's
+        committer thread writes it; the future holds the position or the ``IntegrityError``."""
+        pending = list(aggregate.pending_events)
+        saved = self.commits.submit(aggregate)
+        done: Future[int | None] = Future()
+
+        def settle(recorded: Future[list[Any]]) -> None:
+            error = recorded.exception()
+            if error is not None:
+                done.set_exception(error)
+                return
+            recordings = recorded.result()
+            self.cache.put(aggregate.id, aggregate)
+            self._directory.saw(pending)
+            done.set_result(recordings[-1].notification.id if recordings else None)
+
+        saved.add_done_callback(settle)
+        return done
 
     def record_position(self, tracking: Tracking) -> None:
         with contextlib.suppress(IntegrityError):  # already recorded: seen before

@@ -3,7 +3,8 @@
 The store commits one transaction at a time (on PostgreSQL under a table lock, so positions
 commit in order); commands waiting at the same moment are written together. ``save`` blocks:
 an uncontended save commits on the caller's thread, and when others queue behind it a
-committer thread writes them in batches. All-or-nothing stays per command: a refused batch is
+committer thread writes them in batches; ``submit`` never blocks (a future the committer thread
+resolves), for a command decided on an event loop. All-or-nothing stays per command: a refused batch is
 written again in halves down to the command that conflicted, and where the store can say the
 last version of each case in one query (``versions``), stale saves are refused before the
 write. Why and the figures: docs/decisions/0001-group-commit.md.
@@ -68,6 +69,17 @@ class GroupCommit:
         if lead:
             self._commit_own()
         return pending.future.result()
+
+    def submit(self, *aggregates: Any) -> Future[list[Any]]:
+        """Queue the aggregates' pending events for the committer thread; the future holds
+        what ``save`` would have returned or raised."""
+        pending = _Pending([e for a in aggregates for e in a.collect_events()])
+        with self._lock:
+            self._queue.append(pending)
+            if not self._busy:
+                self._busy = True
+                self._hand_over()
+        return pending.future
 
     def close(self) -> None:
         """Stop the committer thread once what is queued is written."""

@@ -20,7 +20,7 @@ from pydantic import BaseModel
 from gateways.http.app import create_app
 from gateways.http.case_schemas import ActedCase, RegisteredCase
 from tests.api.conftest import API, Api, checked_client, register_body
-from tests.scenario_support import COUNTY_BUREAU, TOWN_1, TOWN_2
+from tests.scenario_support import COUNTY_BUREAU, TOWN_1, TOWN_2, forbid_aggregate_reads
 
 
 @pytest.fixture
@@ -269,7 +269,8 @@ def test_an_unexpected_failure_is_a_500_with_its_code_and_is_logged(
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("the disk is on fire")
 
-    monkeypatch.setattr(service, "perform", broken)
+    monkeypatch.setattr(service, "perform", broken)  # a case not in memory: the plain use case
+    monkeypatch.setattr(service, "act_on", broken)  # one in memory: decided on the loop
     path = f"{API}/{case_id}/transfer"
     # As uvicorn does, the client answers for the app's own crash (the test client would
     # raise it instead).
@@ -279,3 +280,21 @@ def test_an_unexpected_failure_is_a_500_with_its_code_and_is_logged(
     assert fast.status_code == 500
     assert fast.json() == {"code": "INTERNAL_ERROR", "message": "系统内部错误，请稍后重试"}
     assert f"POST {path}" in caplog.text and "the disk is on fire" in caplog.text
+
+
+def test_an_act_on_a_remembered_case_is_decided_without_reading_the_store(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fast path's reason: the case the last command saved is in memory, so the act needs
+    no read and its save is the group commit's; the answer is the plain route's."""
+    case_id = api.registered()["id"]
+    forbid_aggregate_reads(api.world.service, monkeypatch)
+    plain_calls: list[object] = []
+    monkeypatch.setattr(api.world.service, "perform", lambda *a, **k: plain_calls.append(a))
+
+    answer = api.client.post(
+        f"{API}/{case_id}/transfer", json={"to_unit_id": TOWN_1}, headers=api.auth(COUNTY_BUREAU)
+    )
+
+    assert answer.status_code == 200 and answer.json()["holder_unit_id"] == TOWN_1
+    assert plain_calls == []

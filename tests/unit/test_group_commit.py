@@ -163,6 +163,57 @@ def test_one_stale_command_among_many_costs_a_few_transactions_not_one_each() ->
     assert len(store.transactions) <= 2 + 2 * 4
 
 
+def test_submitted_saves_are_written_by_the_committer_thread_and_shared_when_they_queue() -> None:
+    store = HeldStore()
+    commits = GroupCommit(store.record)
+    caller = threading.get_ident()
+    writers: list[int] = []
+    original = store.record
+
+    def record(processing: ProcessingEvent[Any]) -> list[Any]:
+        writers.append(threading.get_ident())
+        return original(processing)
+
+    commits._record = record
+    counters = [Counter() for _ in range(5)]
+    futures = [commits.submit(counters[0])]
+    time.sleep(0.1)  # the committer thread took it and is held; the others queue behind
+    futures += [commits.submit(c) for c in counters[1:]]
+    store.release.set()
+
+    results = [f.result(5) for f in futures]
+
+    assert [len(r) for r in results] == [1] * 5
+    assert store.transactions == [1, 4]
+    assert caller not in writers
+    assert all(c.id in store.app.repository for c in counters)
+    commits.close()
+
+
+def test_a_blocking_save_behind_submitted_ones_is_served_and_a_conflict_reaches_its_future() -> (
+    None
+):
+    store = HeldStore()
+    store.release.set()
+    commits = GroupCommit(store.record)
+    first = Counter()
+    store.app.save(first)
+    stale = store.app.repository.get(first.id)
+    first.add()
+    store.app.save(first)
+    stale.add()
+
+    refused = commits.submit(stale)
+    later = commits.save(Counter())
+
+    with pytest.raises(IntegrityError):
+        refused.result(5)
+    assert len(later) == 1
+    commits.close()
+    # closed: the committer thread has stopped, and a blocking save still works on its own
+    assert len(commits.save(Counter())) == 1
+
+
 def latest(store: HeldStore) -> Any:
     def versions(ids: Any) -> dict[Any, int]:
         found = {}

@@ -12,21 +12,26 @@ the same bytes as the answer models serialise), so both paths answer alike
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 from uuid import UUID
 
+from eventsourcing.persistence import IntegrityError
 from pydantic import BaseModel, ValidationError
 from starlette.requests import Request
 
+from domain.application import CaseService
 from domain.commands import CASE_COMMANDS
 from domain.errors import DomainError
+from domain.petition import Petition
 from gateways.http.auth import actor_of
-from gateways.http.deps import Dependencies
+from gateways.http.deps import Dependencies, today_of
 from gateways.http.errors import domain_error
 from gateways.http.routes.petitions import location, perform, registration
 from gateways.http.schemas import BODIES, RegisterPetition
+from gateways.http.views import case_view
 from gateways.tokens import TokenError
 
 Scope = MutableMapping[str, Any]
@@ -75,7 +80,7 @@ class CommandFastPath:
                 headers = [(b"location", location(view).encode("latin-1"))] if created else []
             else:
                 status, headers = 200, []
-                answer = _json(await perform(service, case_id, actor, command))
+                answer = _json(await _perform(service, case_id, actor, command))
         except DomainError as error:  # the handler the plain route's refusal reaches
             response = await domain_error(Request(scope), error)
             await response(scope, replay, send)
@@ -86,6 +91,25 @@ class CommandFastPath:
         ]
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": answer})
+
+
+async def _perform(service: CaseService, case_id: UUID, actor: Any, command: Any) -> dict[str, Any]:
+    """An act on a case the store remembers is decided on the event loop (no I/O) and only its
+    save leaves it, for the group commit's thread; anything else (a case not remembered, a
+    refusal, a conflict) is the plain route's ``perform``, decided again on the latest state."""
+    store: Any = service.store
+    case = store.recall([case_id]).get(case_id)
+    if isinstance(case, Petition):
+        try:
+            service.act_on(case, actor, command)
+            position = await asyncio.wrap_future(store.save_soon(case))
+        except (DomainError, IntegrityError):
+            pass
+        else:
+            view = case_view(case, actor, service.directory, service.rules, today_of(service))
+            view["position"] = position
+            return view
+    return await perform(service, case_id, actor, command)
 
 
 # The bytes the plain route's answer model serialises ``view`` to (its fields in the view's
