@@ -15,9 +15,10 @@ from eventsourcing.persistence import (
     JSONTranscoder,
     Mapper,
     StoredEvent,
-    Transcoding,
     UUIDAsHex,
 )
+
+from gateways.persistence.event_store import DateAsISO
 
 RECORDED = Path(__file__).with_name("case_events_recorded_before_issue16.json")
 RECORDED_FROM = date(2026, 3, 2)  # day 0 of the recorded cases
@@ -34,23 +35,10 @@ def stored_event(case_id: str, event: dict[str, Any]) -> StoredEvent:
     return StoredEvent(UUID(case_id), event["version"], event["topic"], state.encode("utf-8"))
 
 
-class _DateAsISO(Transcoding):
-    """Days as the store writes them (``{"_type_": "date_iso", "_data_": "2026-04-01"}``)."""
-
-    type = date
-    name = "date_iso"
-
-    def encode(self, obj: date) -> str:
-        return obj.isoformat()
-
-    def decode(self, data: str) -> date:
-        return date.fromisoformat(data)
-
-
 def mapper() -> Mapper[UUID]:
     """Stored events to domain events and back, with the store's JSON transcodings (no cipher:
     the recorded states are plain JSON)."""
     transcoder = JSONTranscoder()
-    for transcoding in (UUIDAsHex(), DecimalAsStr(), DatetimeAsISO(), _DateAsISO()):
+    for transcoding in (UUIDAsHex(), DecimalAsStr(), DatetimeAsISO(), DateAsISO()):
         transcoder.register(transcoding)
     return Mapper(transcoder=transcoder)
