@@ -97,7 +97,7 @@ class CaseService(Registering, Reading):
         for _ in range(SAVE_ATTEMPTS):
             case = self._get(case_id, latest=latest)
             try:
-                self.act_on(case, actor, command)
+                self._decide(case, actor, command)
             except DomainError:
                 if latest:
                     raise
@@ -112,6 +112,9 @@ class CaseService(Registering, Reading):
     def act_on(self, case: Petition, actor: Actor, command: CaseCommand) -> None:
         """The act itself, on a case already loaded: its events are pending until saved."""
         access.check_may_do(actor, type(command))
+        self._decide(case, actor, command)
+
+    def _decide(self, case: Petition, actor: Actor, command: CaseCommand) -> None:
         HANDLERS[type(command)](case, self._act(actor, case, command.occurred_at), command)
 
     def _act(self, actor: Actor, case: Petition, occurred_at: datetime | None) -> Act:
