@@ -18,6 +18,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from domain.errors import DomainError
+from gateways.http.field_messages import field_message
 from gateways.http.schemas import ErrorBody
 from gateways.tokens import TokenError
 
@@ -68,7 +69,8 @@ async def validation_error(request: Request, error: Exception) -> JSONResponse:
         {
             "loc": list(e.get("loc", ())),
             "field": ".".join(str(p) for p in e.get("loc", ())),
-            "message": e.get("msg", ""),
+            "message": field_message(e.get("type", ""), e.get("ctx")),
+            "message_en": e.get("msg", ""),
             "type": e.get("type", ""),
         }
         for e in error.errors()

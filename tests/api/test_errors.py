@@ -202,6 +202,11 @@ def test_a_malformed_body_is_422_validation_failed_with_field_paths(api: Api) ->
         "body.petitioners.0.name",
         "body.people_count",
     } <= fields
+    # Each field's refusal is in Chinese, for the form to show beside the field.
+    by_field = {d["field"]: d["message"] for d in answer["details"]}  # type: ignore[attr-defined]
+    assert by_field["body.subject"] == "必填项"
+    assert by_field["body.people_count"] == "应为整数"
+    assert by_field["body.channel"].startswith("应为以下之一：")
     assert "pigeon" not in response.text  # input is not echoed back
     assert api.position() == top
 
